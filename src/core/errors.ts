@@ -1,0 +1,141 @@
+// SQS errors as the queue engine knows them: no wire format here. `code` is the Query-protocol code
+// (also sent in JSON's x-amzn-query-error header and in batch `Failed` entries); `shape` is the JSON
+// `__type` (namespace included). Status and codes follow reference §1.9 (Smithy awsQueryError traits).
+
+const SQS = 'com.amazonaws.sqs#';
+const CORAL = 'com.amazon.coral.service#';
+
+export type Fault = 'Sender' | 'Receiver';
+
+export class SqsError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly shape: string,
+    readonly fault: Fault = 'Sender',
+  ) {
+    super(message);
+    this.name = 'SqsError';
+  }
+}
+
+const modeled = (shape: string, code: string, status: number, message: string) =>
+  new SqsError(code, status, message, SQS + shape);
+
+const common = (shape: string, code: string, status: number, message: string, fault: Fault = 'Sender') =>
+  new SqsError(code, status, message, CORAL + shape, fault);
+
+export const QUEUE_DOES_NOT_EXIST = 'AWS.SimpleQueueService.NonExistentQueue';
+
+export const SqsErrors = {
+  queueDoesNotExist: () => modeled('QueueDoesNotExist', QUEUE_DOES_NOT_EXIST, 400, 'The specified queue does not exist.'),
+  queueNameExists: (attribute: string) =>
+    modeled(
+      'QueueNameExists',
+      'QueueAlreadyExists',
+      400,
+      `A queue already exists with the same name and a different value for attribute ${attribute}`,
+    ),
+  queueDeletedRecently: () =>
+    modeled(
+      'QueueDeletedRecently',
+      'AWS.SimpleQueueService.QueueDeletedRecently',
+      400,
+      'You must wait 60 seconds after deleting a queue before you can create another with the same name.',
+    ),
+  purgeQueueInProgress: (queueName: string) =>
+    modeled(
+      'PurgeQueueInProgress',
+      'AWS.SimpleQueueService.PurgeQueueInProgress',
+      403,
+      `Only one PurgeQueue operation on ${queueName} is allowed every 60 seconds.`,
+    ),
+  invalidAttributeName: (message: string) => modeled('InvalidAttributeName', 'InvalidAttributeName', 400, message),
+  unknownAttribute: (name: string) =>
+    modeled('InvalidAttributeName', 'InvalidAttributeName', 400, `Unknown Attribute ${name}.`),
+  invalidAttributeValue: (message: string) => modeled('InvalidAttributeValue', 'InvalidAttributeValue', 400, message),
+  invalidMessageContents: () =>
+    modeled(
+      'InvalidMessageContents',
+      'InvalidMessageContents',
+      400,
+      'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+    ),
+  receiptHandleIsInvalid: (handle: string) =>
+    modeled(
+      'ReceiptHandleIsInvalid',
+      'ReceiptHandleIsInvalid',
+      404,
+      `The input receipt handle "${handle}" is not a valid receipt handle.`,
+    ),
+  receiptHandleOfOtherQueue: (handle: string) =>
+    modeled('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', 404, `The receipt handle "${handle}" is not valid for this queue.`),
+  messageNotInflight: () =>
+    modeled('MessageNotInflight', 'AWS.SimpleQueueService.MessageNotInflight', 400, 'The message is not in flight.'),
+  tooManyEntriesInBatchRequest: (count: number) =>
+    modeled(
+      'TooManyEntriesInBatchRequest',
+      'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+      400,
+      `Maximum number of entries per request are 10. You have sent ${count}.`,
+    ),
+  emptyBatchRequest: () =>
+    modeled(
+      'EmptyBatchRequest',
+      'AWS.SimpleQueueService.EmptyBatchRequest',
+      400,
+      'There should be at least one SendMessageBatchRequestEntry in the request.',
+    ),
+  batchEntryIdsNotDistinct: (id: string) =>
+    modeled(
+      'BatchEntryIdsNotDistinct',
+      'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
+      400,
+      `Id ${id} repeated.`,
+    ),
+  invalidBatchEntryId: () =>
+    modeled(
+      'InvalidBatchEntryId',
+      'AWS.SimpleQueueService.InvalidBatchEntryId',
+      400,
+      'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+    ),
+  batchRequestTooLong: (limitBytes: number, sentBytes: number) =>
+    modeled(
+      'BatchRequestTooLong',
+      'AWS.SimpleQueueService.BatchRequestTooLong',
+      400,
+      `Batch requests cannot be longer than ${limitBytes} bytes. You have sent ${sentBytes} bytes.`,
+    ),
+  overLimit: (message: string) => modeled('OverLimit', 'OverLimit', 403, message),
+  resourceNotFound: (message: string) => modeled('ResourceNotFoundException', 'ResourceNotFoundException', 404, message),
+  invalidParameterValue: (message: string) =>
+    common('InvalidParameterValueException', 'InvalidParameterValue', 400, message),
+  /** "Value X for parameter P is invalid. Reason: R." is AWS's usual phrasing of InvalidParameterValue. */
+  invalidParameter: (parameter: string, value: unknown, reason: string) =>
+    common(
+      'InvalidParameterValueException',
+      'InvalidParameterValue',
+      400,
+      `Value ${String(value)} for parameter ${parameter} is invalid. Reason: ${reason}`,
+    ),
+  missingParameter: (parameter: string) =>
+    common('MissingRequiredParameterException', 'MissingParameter', 400, `The request must contain the parameter ${parameter}.`),
+  invalidAction: (action: string) =>
+    common('UnknownOperationException', 'InvalidAction', 400, `The action ${action} is not valid for this endpoint.`),
+  requestEntityTooLarge: (limitBytes: number) =>
+    common(
+      'RequestEntityTooLargeException',
+      'RequestEntityTooLarge',
+      413,
+      `Request body must be no longer than ${limitBytes} bytes.`,
+    ),
+  malformedRequest: (message: string) => common('SerializationException', 'MalformedQueryString', 400, message),
+  internalFailure: () =>
+    common('InternalFailure', 'InternalFailure', 500, 'The request processing has failed because of an unknown error.', 'Receiver'),
+  serviceUnavailable: () =>
+    common('ServiceUnavailable', 'ServiceUnavailable', 503, 'The service is shutting down; retry the request.', 'Receiver'),
+} as const;
+
+export type SqsErrorFactory = keyof typeof SqsErrors;
