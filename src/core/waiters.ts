@@ -1,0 +1,73 @@
+import type { Clock } from './clock.js';
+import type { QueueId } from './types.js';
+
+export interface WaitOptions {
+  /** Clock instant (epoch ms) after which the wait ends with nothing. */
+  until: number;
+  signal?: AbortSignal;
+  /**
+   * The queue's version read before the caller last looked for messages. If a notify happened since,
+   * the wait returns at once, so a message sent between "found nothing" and "started waiting" is not missed.
+   */
+  sinceVersion: number;
+}
+
+interface Waiter {
+  settle: () => void;
+}
+
+/**
+ * Long-poll waiters, parked per queue and woken by events (send, visibility reset, redrive, move) or by
+ * their own deadline — never by polling. One timer per waiter, cleared when it settles.
+ */
+export class WaitRegistry {
+  private readonly waiters = new Map<QueueId, Set<Waiter>>();
+  private readonly versions = new Map<QueueId, number>();
+  private closed = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  version(queueId: QueueId): number {
+    return this.versions.get(queueId) ?? 0;
+  }
+
+  wait(queueId: QueueId, options: WaitOptions): Promise<void> {
+    const delayMs = options.until - this.clock.now();
+    if (this.closed || delayMs <= 0 || options.signal?.aborted || this.version(queueId) !== options.sinceVersion) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const set = this.waiters.get(queueId) ?? new Set<Waiter>();
+      this.waiters.set(queueId, set);
+      const settle = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', settle);
+        set.delete(waiter);
+        if (set.size === 0 && this.waiters.get(queueId) === set) this.waiters.delete(queueId);
+        resolve();
+      };
+      const waiter: Waiter = { settle };
+      const timer = setTimeout(settle, delayMs);
+      options.signal?.addEventListener('abort', settle, { once: true });
+      set.add(waiter);
+    });
+  }
+
+  /** Something may have become receivable in this queue: wake its waiters, which then try to claim. */
+  notify(queueId: QueueId): void {
+    this.versions.set(queueId, this.version(queueId) + 1);
+    const set = this.waiters.get(queueId);
+    if (!set) return;
+    for (const waiter of [...set]) waiter.settle();
+  }
+
+  /** Shutdown: every waiter returns (its receive answers with what it has, usually nothing). */
+  close(): void {
+    this.closed = true;
+    for (const set of [...this.waiters.values()]) for (const waiter of [...set]) waiter.settle();
+  }
+
+  waitingCount(queueId: QueueId): number {
+    return this.waiters.get(queueId)?.size ?? 0;
+  }
+}
