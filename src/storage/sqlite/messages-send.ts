@@ -1,0 +1,80 @@
+import type Database from 'better-sqlite3';
+import type { MessageToSend, SendResult } from '../storage.js';
+import type { GroupOps } from './groups.js';
+import type { QueueReads } from './queues.js';
+import { groupKey } from './rows.js';
+
+// sendMessages: the whole array in the caller's transaction (one write-batcher operation), in input order,
+// so a batch is all-or-nothing and FIFO entries keep request order (seq increases with the row id).
+
+export const sendSql = {
+  // fifo_dedup primary key.
+  findDuplicate: `SELECT message_id, seq, expires_at FROM fifo_dedup
+    WHERE queue_id = @queueId AND scope = @scope AND dedup_id = @dedupId`,
+  insert: `INSERT INTO messages (queue_id, message_id, group_id, dedup_id, sender_id, md5_of_body, sent_at,
+      enqueued_at, visible_at, expires_at)
+    VALUES (@queueId, @messageId, @groupId, @dedupId, @senderId, @md5OfBody, @now, @now, @visibleAt, @expiresAt)
+    RETURNING seq`,
+  insertPayload: `INSERT INTO message_payloads (seq, body, attributes_json, system_attributes_json)
+    VALUES (@seq, @body, @attributesJson, @systemAttributesJson)`,
+  // An expired entry (still present until maintenance) is replaced.
+  rememberDedup: `INSERT INTO fifo_dedup (queue_id, scope, dedup_id, message_id, seq, expires_at)
+    VALUES (@queueId, @scope, @dedupId, @messageId, @seq, @expiresAt)
+    ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET
+      message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at`,
+} as const;
+
+interface DedupKey {
+  queueId: number;
+  scope: string;
+  dedupId: string;
+}
+
+export function prepareSend(db: Database.Database, reads: QueueReads, groups: GroupOps) {
+  const findDuplicate = db.prepare<DedupKey, { message_id: string; seq: number; expires_at: number }>(
+    sendSql.findDuplicate,
+  );
+  const insert = db.prepare<object, number>(sendSql.insert).pluck();
+  const insertPayload = db.prepare<object>(sendSql.insertPayload);
+  const rememberDedup = db.prepare<DedupKey & { messageId: string; seq: number; expiresAt: number }>(
+    sendSql.rememberDedup,
+  );
+
+  return function sendMessages(queueId: number, messages: MessageToSend[], now: number): SendResult[] {
+    const queue = reads.info(queueId);
+    if (!queue) throw new Error(`queue ${queueId} does not exist`);
+    return messages.map(({ message, deduplication }): SendResult => {
+      const dedupKey = deduplication && { queueId, scope: deduplication.scope, dedupId: deduplication.deduplicationId };
+      if (dedupKey) {
+        const original = findDuplicate.get(dedupKey);
+        if (original && original.expires_at > now) {
+          return { outcome: 'duplicate', seq: original.seq, messageId: original.message_id };
+        }
+      }
+      const group = groupKey(message.groupId);
+      const seq = insert.get({
+        queueId,
+        messageId: message.messageId,
+        groupId: group,
+        dedupId: message.deduplicationId,
+        senderId: message.senderId,
+        md5OfBody: message.md5OfBody,
+        now,
+        visibleAt: message.visibleAt,
+        expiresAt: now + queue.retentionMs,
+      });
+      if (seq === undefined) throw new Error('message insert returned no seq');
+      insertPayload.run({
+        seq,
+        body: message.body,
+        attributesJson: JSON.stringify(message.attributes),
+        systemAttributesJson: JSON.stringify(message.systemAttributes),
+      });
+      groups.noteSent(queueId, group, seq, message.visibleAt, queue.fifo);
+      if (dedupKey && deduplication) {
+        rememberDedup.run({ ...dedupKey, messageId: message.messageId, seq, expiresAt: deduplication.expiresAt });
+      }
+      return { outcome: 'sent', seq, messageId: message.messageId };
+    });
+  };
+}

@@ -1,0 +1,47 @@
+import Database from 'better-sqlite3';
+import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+export type Durability = 'full' | 'relaxed';
+
+export interface OpenOptions {
+  /** A file path, or ':memory:'. */
+  path: string;
+  /**
+   * 'full' (default): synchronous=FULL, so a write is on disk before its promise resolves.
+   * 'relaxed': synchronous=NORMAL; in WAL mode a power loss may drop the last commits, never corrupt.
+   */
+  durability?: Durability;
+}
+
+const BUSY_TIMEOUT_MS = 5_000;
+
+export function openDatabase(options: OpenOptions): Database.Database {
+  const db = new Database(options.path);
+  try {
+    // WAL: readers never block the writer and a commit is one append (plus fsync with FULL).
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.durability === 'relaxed' ? 'NORMAL' : 'FULL'}`);
+    // Another process (a backup, the sqlite3 shell) may hold the lock briefly.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Cascades remove payloads with their message and everything of a deleted queue.
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`database schema version ${version} is newer than this build supports (${SCHEMA_VERSION})`);
+  }
+  if (version === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    // Version 0 is an empty database; later versions add steps here, each in this same transaction.
+    if (version === 0) db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

@@ -1,0 +1,129 @@
+import type Database from 'better-sqlite3';
+import type { QueueRecord } from '../../core/types.js';
+import type { CreateQueueResult, NewQueue, QueueUpdate } from '../storage.js';
+import type { GroupOps } from './groups.js';
+import type { QueueReads } from './queues.js';
+
+// Queue writes. Each function runs inside one write-batcher operation (a SAVEPOINT of the group commit).
+
+export const queueWritesSql = {
+  deletedAt: `SELECT deleted_at FROM deleted_queues WHERE name = ?`,
+  insert: `INSERT INTO queues
+      (name, fifo, attributes_json, retention_ms, dead_letter_target_arn, created_at, last_modified_at)
+    VALUES (@name, @fifo, @attributesJson, @retentionMs, @deadLetterTargetArn, @now, @now) RETURNING id`,
+  forgetDeleted: `DELETE FROM deleted_queues WHERE name = ?`,
+  update: `UPDATE queues SET attributes_json = @attributesJson, retention_ms = @retentionMs,
+    dead_letter_target_arn = @deadLetterTargetArn, last_modified_at = @now WHERE id = @id`,
+  // AWS applies a changed retention to messages already queued. Uses messages_visibility (queue_id prefix).
+  recomputeExpiry: `UPDATE messages INDEXED BY messages_visibility SET expires_at = enqueued_at + @retentionMs
+    WHERE queue_id = @id`,
+  // Uses messages_visibility (queue_id prefix; expires_at is covered).
+  deleteExpiredOfQueue: `DELETE FROM messages INDEXED BY messages_visibility
+    WHERE queue_id = @id AND expires_at <= @now RETURNING group_id`,
+  // Cascades to messages (and their payloads), tags, groups, dedup history, attempts and move tasks.
+  delete: `DELETE FROM queues WHERE id = ? RETURNING name`,
+  rememberDeleted: `INSERT INTO deleted_queues (name, deleted_at) VALUES (@name, @now)
+    ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`,
+  purgeMessages: `DELETE FROM messages WHERE queue_id = ?`,
+  purgeGroups: `DELETE FROM message_groups WHERE queue_id = ?`,
+  purgeDedup: `DELETE FROM fifo_dedup WHERE queue_id = ?`,
+  purgeAttempts: `DELETE FROM receive_attempts WHERE queue_id = ?`,
+  markPurged: `UPDATE queues SET last_purged_at = @now WHERE id = @id`,
+  tag: `INSERT INTO queue_tags (queue_id, key, value) VALUES (@id, @key, @value)
+    ON CONFLICT (queue_id, key) DO UPDATE SET value = excluded.value`,
+  untag: `DELETE FROM queue_tags WHERE queue_id = @id AND key = @key`,
+} as const;
+
+export type QueueWrites = ReturnType<typeof prepareQueueWrites>;
+
+export function prepareQueueWrites(db: Database.Database, reads: QueueReads, groups: GroupOps) {
+  const s = {
+    deletedAt: db.prepare<[string], number>(queueWritesSql.deletedAt).pluck(),
+    insert: db.prepare<object, number>(queueWritesSql.insert).pluck(),
+    forgetDeleted: db.prepare<[string]>(queueWritesSql.forgetDeleted),
+    update: db.prepare<object>(queueWritesSql.update),
+    recomputeExpiry: db.prepare<{ id: number; retentionMs: number }>(queueWritesSql.recomputeExpiry),
+    deleteExpiredOfQueue: db.prepare<{ id: number; now: number }, string>(queueWritesSql.deleteExpiredOfQueue).pluck(),
+    delete: db.prepare<[number], string>(queueWritesSql.delete).pluck(),
+    rememberDeleted: db.prepare<{ name: string; now: number }>(queueWritesSql.rememberDeleted),
+    purgeMessages: db.prepare<[number]>(queueWritesSql.purgeMessages),
+    purgeGroups: db.prepare<[number]>(queueWritesSql.purgeGroups),
+    purgeDedup: db.prepare<[number]>(queueWritesSql.purgeDedup),
+    purgeAttempts: db.prepare<[number]>(queueWritesSql.purgeAttempts),
+    markPurged: db.prepare<{ id: number; now: number }>(queueWritesSql.markPurged),
+    tag: db.prepare<{ id: number; key: string; value: string }>(queueWritesSql.tag),
+    untag: db.prepare<{ id: number; key: string }>(queueWritesSql.untag),
+  };
+
+  const byIdOrThrow = (id: number): QueueRecord => {
+    const queue = reads.byId(id);
+    if (!queue) throw new Error(`queue ${id} vanished inside its own transaction`);
+    return queue;
+  };
+
+  return {
+    create(queue: NewQueue, now: number, recreateDelayMs: number): CreateQueueResult {
+      const existing = reads.byName(queue.name);
+      if (existing) return { outcome: 'exists', queue: existing };
+      const deletedAt = s.deletedAt.get(queue.name);
+      if (deletedAt !== undefined && deletedAt > now - recreateDelayMs) {
+        return { outcome: 'deletedRecently', deletedAt };
+      }
+      const id = s.insert.get({
+        name: queue.name,
+        fifo: queue.fifo ? 1 : 0,
+        attributesJson: JSON.stringify(queue.attributes),
+        retentionMs: queue.retentionMs,
+        deadLetterTargetArn: queue.deadLetterTargetArn,
+        now,
+      });
+      if (id === undefined) throw new Error('queue insert returned no id');
+      for (const [key, value] of Object.entries(queue.tags)) s.tag.run({ id, key, value });
+      s.forgetDeleted.run(queue.name);
+      return { outcome: 'created', queue: byIdOrThrow(id) };
+    },
+
+    update(id: number, update: QueueUpdate, now: number): QueueRecord | undefined {
+      const before = reads.info(id);
+      if (!before) return undefined;
+      s.update.run({
+        id,
+        attributesJson: JSON.stringify(update.attributes),
+        retentionMs: update.retentionMs,
+        deadLetterTargetArn: update.deadLetterTargetArn,
+        now,
+      });
+      if (update.retentionMs !== before.retentionMs) {
+        s.recomputeExpiry.run({ id, retentionMs: update.retentionMs });
+        // Drop what the shorter retention expired now, so group heads stay exact.
+        const touched = new Set(s.deleteExpiredOfQueue.all({ id, now }));
+        for (const groupId of touched) groups.refresh(id, groupId, before.fifo, now);
+      }
+      return byIdOrThrow(id);
+    },
+
+    delete(id: number, now: number): boolean {
+      const name = s.delete.get(id);
+      if (name === undefined) return false;
+      s.rememberDeleted.run({ name, now });
+      return true;
+    },
+
+    purge(id: number, now: number): void {
+      s.purgeMessages.run(id);
+      s.purgeGroups.run(id);
+      s.purgeDedup.run(id);
+      s.purgeAttempts.run(id);
+      s.markPurged.run({ id, now });
+    },
+
+    tag(id: number, tags: Record<string, string>): void {
+      if (!reads.info(id)) return;
+      for (const [key, value] of Object.entries(tags)) s.tag.run({ id, key, value });
+    },
+
+    untag(id: number, keys: string[]): void {
+      for (const key of keys) s.untag.run({ id, key });
+    },
+  };
+}

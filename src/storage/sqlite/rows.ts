@@ -1,0 +1,114 @@
+// Row shapes as better-sqlite3 returns them, and their mapping to the domain types of core/types.ts.
+
+import type {
+  ClaimedMessage,
+  MessageAttributeMap,
+  MoveTaskRecord,
+  MoveTaskStatus,
+  QueueRecord,
+} from '../../core/types.js';
+
+export interface QueueRow {
+  id: number;
+  name: string;
+  fifo: number;
+  attributes_json: string;
+  created_at: number;
+  last_modified_at: number;
+  last_purged_at: number | null;
+  tags_json: string;
+}
+
+/** Columns of a QueueRow; `q` is the queues alias. Tags are folded in so a list is one statement. */
+export const QUEUE_COLUMNS = `q.id, q.name, q.fifo, q.attributes_json,
+  q.created_at, q.last_modified_at, q.last_purged_at,
+  (SELECT json_group_object(t.key, t.value) FROM queue_tags t WHERE t.queue_id = q.id) AS tags_json`;
+
+export function toQueueRecord(row: QueueRow): QueueRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    fifo: row.fifo === 1,
+    attributes: JSON.parse(row.attributes_json) as Record<string, string>,
+    tags: JSON.parse(row.tags_json) as Record<string, string>,
+    createdAt: row.created_at,
+    lastModifiedAt: row.last_modified_at,
+    lastPurgedAt: row.last_purged_at,
+  };
+}
+
+/** The hot messages row (no payload). */
+export interface MessageRow {
+  seq: number;
+  queue_id: number;
+  message_id: string;
+  group_id: string;
+  dedup_id: string | null;
+  sender_id: string;
+  md5_of_body: string;
+  sent_at: number;
+  enqueued_at: number;
+  visible_at: number;
+  expires_at: number;
+  receive_count: number;
+  first_received_at: number | null;
+  received_at: number | null;
+  receipt_token: string | null;
+}
+
+export interface PayloadRow {
+  body: string;
+  attributes_json: string;
+  system_attributes_json: string;
+}
+
+/** Ungrouped messages are stored under the group key '' (see schema.ts). */
+export const groupKey = (groupId: string | null): string => groupId ?? '';
+const groupIdOf = (key: string): string | null => (key === '' ? null : key);
+
+export function toClaimedMessage(row: MessageRow, payload: PayloadRow): ClaimedMessage {
+  return {
+    seq: row.seq,
+    messageId: row.message_id,
+    body: payload.body,
+    md5OfBody: row.md5_of_body,
+    attributes: JSON.parse(payload.attributes_json) as MessageAttributeMap,
+    systemAttributes: JSON.parse(payload.system_attributes_json) as MessageAttributeMap,
+    senderId: row.sender_id,
+    sentAt: row.sent_at,
+    groupId: groupIdOf(row.group_id),
+    deduplicationId: row.dedup_id,
+    receiveCount: row.receive_count,
+    firstReceivedAt: row.first_received_at,
+    receiptToken: row.receipt_token ?? '',
+    visibleAt: row.visible_at,
+  };
+}
+
+export interface MoveTaskRow {
+  task_id: string;
+  source_queue_id: number;
+  source_arn: string;
+  destination_arn: string | null;
+  max_per_second: number | null;
+  status: string;
+  moved: number;
+  to_move: number;
+  failure_reason: string | null;
+  started_at: number;
+}
+
+export function toMoveTaskRecord(row: MoveTaskRow): MoveTaskRecord {
+  return {
+    taskId: row.task_id,
+    sourceQueueId: row.source_queue_id,
+    sourceArn: row.source_arn,
+    destinationArn: row.destination_arn,
+    maxPerSecond: row.max_per_second,
+    status: row.status as MoveTaskStatus,
+    moved: row.moved,
+    toMove: row.to_move,
+    failureReason: row.failure_reason,
+    startedAt: row.started_at,
+  };
+}

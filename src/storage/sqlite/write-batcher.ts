@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+
+// Group commit. With synchronous=FULL every COMMIT costs an fsync, which dominates a small write (a send,
+// a delete, a claim). Requests that arrive together (the same event-loop turn) are therefore queued and
+// run on setImmediate inside ONE outer IMMEDIATE transaction, so they share one fsync. Each queued
+// operation runs in a nested transaction, which better-sqlite3 turns into a SAVEPOINT: an operation that
+// throws rolls back only its own changes and rejects only its own promise. Promises settle only after
+// the outer COMMIT has returned, i.e. after the data is durable; if the COMMIT itself fails, every
+// operation of the group is rejected (none of them happened).
+//
+// Operations must be synchronous (better-sqlite3 transactions cannot span an await), so each one is a
+// read-then-write with no await inside (STYLE R9), and callers observe it as atomic.
+
+interface PendingWrite {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
+}
+
+export interface WriteStats {
+  /** Outer transactions committed (or attempted). */
+  transactions: number;
+  /** Operations run inside them. */
+  operations: number;
+}
+
+export class WriteBatcher {
+  private pending: PendingWrite[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
+  private closed = false;
+  private readonly runGroup: Database.Transaction<(writes: PendingWrite[]) => void>;
+  readonly stats: WriteStats = { transactions: 0, operations: 0 };
+
+  constructor(db: Database.Database) {
+    const runOne = db.transaction((write: PendingWrite) => write.run());
+    this.runGroup = db.transaction((writes: PendingWrite[]) => {
+      for (const write of writes) {
+        try {
+          write.outcome = { ok: true, value: runOne(write) };
+        } catch (error) {
+          write.outcome = { ok: false, error };
+        }
+      }
+    });
+  }
+
+  /** Queues `run` for the next group commit; resolves with its result once that commit is durable. */
+  write<T>(run: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('storage is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Runs everything queued now, in one transaction. */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    const writes = this.pending;
+    this.pending = [];
+    if (writes.length === 0) return;
+    this.stats.transactions += 1;
+    this.stats.operations += writes.length;
+    try {
+      this.runGroup.immediate(writes);
+    } catch (error) {
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    for (const write of writes) {
+      const outcome = write.outcome;
+      if (outcome?.ok) write.resolve(outcome.value);
+      else write.reject(outcome ? outcome.error : new Error('write did not run'));
+    }
+  }
+
+  /** Flushes what is queued and refuses further writes. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}

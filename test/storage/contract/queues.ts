@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MINUTE,
+  SECOND,
+  T0,
+  type MakeStorage,
+  arnOf,
+  createQueue,
+  expectStats,
+  message,
+  newQueue,
+  receive,
+  send,
+  useStorage,
+} from './fixtures.js';
+
+export function queueContract(make: MakeStorage): void {
+  describe('queues', () => {
+    const storage = useStorage(make);
+
+    it('creates a queue and finds it by name and id', async () => {
+      // when
+      const result = await storage().createQueue(newQueue('orders', { tags: { team: 'a' } }), T0, MINUTE);
+      // then
+      expect(result.outcome).toBe('created');
+      const byName = await storage().getQueue('orders');
+      expect(byName).toMatchObject({
+        name: 'orders',
+        fifo: false,
+        attributes: { VisibilityTimeout: '30' },
+        tags: { team: 'a' },
+        createdAt: T0,
+        lastModifiedAt: T0,
+        lastPurgedAt: null,
+      });
+      expect(await storage().getQueueById(byName!.id)).toEqual(byName);
+      expect(await storage().getQueue('Orders')).toBeUndefined();
+    });
+
+    it('answers exists with the current record for a taken name', async () => {
+      // given
+      const first = await createQueue(storage(), 'orders');
+      // when
+      const again = await storage().createQueue(newQueue('orders', { tags: { other: 'x' } }), T0 + SECOND, MINUTE);
+      // then
+      expect(again).toEqual({ outcome: 'exists', queue: first });
+    });
+
+    it('refuses to recreate a name within the recreate delay, then allows it', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      expect(await storage().deleteQueue(queue.id, T0 + SECOND)).toBe(true);
+      // when / then
+      expect(await storage().createQueue(newQueue('orders'), T0 + 30 * SECOND, MINUTE)).toEqual({
+        outcome: 'deletedRecently',
+        deletedAt: T0 + SECOND,
+      });
+      const later = await storage().createQueue(newQueue('orders'), T0 + 62 * SECOND, MINUTE);
+      expect(later.outcome).toBe('created');
+      if (later.outcome === 'created') expect(later.queue.id).not.toBe(queue.id);
+    });
+
+    it('deletes a queue with its messages, and only once', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      await send(storage(), queue.id, T0, 'a', 'b');
+      // when
+      expect(await storage().deleteQueue(queue.id, T0)).toBe(true);
+      // then
+      expect(await storage().deleteQueue(queue.id, T0)).toBe(false);
+      expect(await storage().getQueue('orders')).toBeUndefined();
+      await expectStats(storage(), queue, T0, {});
+      expect((await receive(storage(), queue, T0)).messages).toEqual([]);
+    });
+
+    it('lists queues by name with a case-sensitive prefix and a cursor', async () => {
+      // given
+      for (const name of ['b-2', 'a-1', 'B-3', 'b-1', 'c-1', 'b']) await createQueue(storage(), name);
+      const names = async (request: Parameters<ReturnType<typeof storage>['listQueues']>[0]) =>
+        (await storage().listQueues(request)).map((q) => q.name);
+      // then
+      expect(await names({ limit: 100 })).toEqual(['B-3', 'a-1', 'b', 'b-1', 'b-2', 'c-1']);
+      expect(await names({ prefix: 'b', limit: 100 })).toEqual(['b', 'b-1', 'b-2']);
+      expect(await names({ prefix: 'b', limit: 2 })).toEqual(['b', 'b-1']);
+      expect(await names({ prefix: 'b', afterName: 'b-1', limit: 2 })).toEqual(['b-2']);
+      expect(await names({ prefix: 'B', limit: 100 })).toEqual(['B-3']);
+      expect(await names({ prefix: 'b_', limit: 100 })).toEqual([]);
+      expect(await names({ afterName: 'b-2', limit: 100 })).toEqual(['c-1']);
+    });
+
+    it('lists the queues whose dead-letter target is a given ARN, paginated by name', async () => {
+      // given
+      for (const name of ['src-c', 'src-a', 'src-b']) await createQueue(storage(), name, { deadLetterTargetArn: arnOf('dlq') });
+      await createQueue(storage(), 'unrelated', { deadLetterTargetArn: arnOf('other') });
+      // when
+      const page1 = await storage().listDeadLetterSources(arnOf('dlq'), { limit: 2 });
+      const page2 = await storage().listDeadLetterSources(arnOf('dlq'), { limit: 2, afterName: 'src-b' });
+      // then
+      expect(page1.map((q) => q.name)).toEqual(['src-a', 'src-b']);
+      expect(page2.map((q) => q.name)).toEqual(['src-c']);
+    });
+
+    it('updates attributes, retention and dead-letter target', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      // when
+      const updated = await storage().updateQueue(
+        queue.id,
+        { attributes: { VisibilityTimeout: '60' }, retentionMs: 2 * MINUTE, deadLetterTargetArn: arnOf('dlq') },
+        T0 + MINUTE,
+      );
+      // then
+      expect(updated).toMatchObject({ attributes: { VisibilityTimeout: '60' }, lastModifiedAt: T0 + MINUTE, createdAt: T0 });
+      expect((await storage().listDeadLetterSources(arnOf('dlq'), { limit: 10 })).map((q) => q.id)).toEqual([queue.id]);
+      expect(await storage().updateQueue(999_999, { attributes: {}, retentionMs: MINUTE, deadLetterTargetArn: null }, T0)).toBeUndefined();
+    });
+
+    it('tags and untags', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders', { tags: { a: '1', b: '2' } });
+      // when
+      await storage().tagQueue(queue.id, { b: 'two', c: '' });
+      await storage().untagQueue(queue.id, ['a', 'missing']);
+      // then
+      expect((await storage().getQueueById(queue.id))?.tags).toEqual({ b: 'two', c: '' });
+    });
+
+    it('purges every message (visible, in flight, delayed) and records when', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      await send(storage(), queue.id, T0, 'visible', 'in-flight');
+      await storage().sendMessages(queue.id, [message('delayed', T0, { delayMs: MINUTE })], T0);
+      await receive(storage(), queue, T0, { max: 1 });
+      // when
+      await storage().purgeQueue(queue.id, T0 + SECOND);
+      // then
+      await expectStats(storage(), queue, T0 + SECOND, {});
+      expect((await storage().getQueueById(queue.id))?.lastPurgedAt).toBe(T0 + SECOND);
+      expect((await receive(storage(), queue, T0 + 2 * MINUTE)).messages).toEqual([]);
+      // and the queue still works
+      await send(storage(), queue.id, T0 + 2 * MINUTE, 'after');
+      await expectStats(storage(), queue, T0 + 2 * MINUTE, { visible: 1 });
+    });
+
+    it('answers ping', async () => {
+      await expect(storage().ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fairWalkSql } from '../../src/storage/sqlite/claim-fair.js';
+import { fifoWalkSql } from '../../src/storage/sqlite/claim-fifo.js';
+import { groupsSql } from '../../src/storage/sqlite/groups.js';
+import { maintenanceSql } from '../../src/storage/sqlite/maintenance.js';
+import { handlesSql } from '../../src/storage/sqlite/messages-handles.js';
+import { receiveSql } from '../../src/storage/sqlite/messages-receive.js';
+import { sendSql } from '../../src/storage/sqlite/messages-send.js';
+import { statsSql } from '../../src/storage/sqlite/messages-stats.js';
+import { moveTasksSql } from '../../src/storage/sqlite/move-tasks.js';
+import { queuesSql } from '../../src/storage/sqlite/queues.js';
+import { queueWritesSql } from '../../src/storage/sqlite/queues-write.js';
+import { attemptsSql } from '../../src/storage/sqlite/receive-attempts.js';
+import { relocateSql } from '../../src/storage/sqlite/relocate.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { WriteBatcher } from '../../src/storage/sqlite/write-batcher.js';
+import { describeStorageContract } from './contract.js';
+import {
+  MINUTE,
+  SECOND,
+  T0,
+  TWELVE_HOURS_MS,
+  bodies,
+  createQueue,
+  newQueue,
+  receive,
+  refOf,
+  send,
+} from './contract/fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wharf-storage-'));
+let fileCounter = 0;
+const tempPath = () => join(dir, `store-${++fileCounter}.db`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeStorageContract('sqlite :memory:', () => openSqliteStorage({ path: ':memory:' }));
+describeStorageContract('sqlite file', () => openSqliteStorage({ path: tempPath() }));
+
+describe('sqlite storage', () => {
+  it('keeps queues, messages, handles, deduplication and tasks across a reopen', async () => {
+    // given
+    const path = tempPath();
+    const before = openSqliteStorage({ path });
+    const queue = await createQueue(before, 'q.fifo', { tags: { team: 'a' } });
+    const gone = await createQueue(before, 'gone');
+    await before.deleteQueue(gone.id, T0);
+    await send(before, queue.id, T0, ['a', { groupId: 'G', dedupId: 'd-a' }], ['b', { groupId: 'G', dedupId: 'd-b' }]);
+    const [a] = (await receive(before, queue, T0, { max: 1, visibilityMs: MINUTE })).messages;
+    await before.createMoveTask({
+      taskId: 't',
+      sourceQueueId: queue.id,
+      sourceArn: 'arn',
+      destinationArn: null,
+      maxPerSecond: 5,
+      toMove: 1,
+      startedAt: T0,
+    });
+    await before.close();
+    // when
+    const after = openSqliteStorage({ path });
+    try {
+      // then
+      expect(await after.getQueue('q.fifo')).toEqual(queue);
+      expect((await after.createQueue(newQueue('gone'), T0 + SECOND, MINUTE)).outcome).toBe('deletedRecently');
+      expect(await after.queueStats(queue.id, T0 + SECOND)).toEqual({ visible: 1, inFlight: 1, delayed: 0 });
+      expect((await receive(after, queue, T0 + SECOND)).messages).toEqual([]); // the group is still blocked
+      expect((await send(after, queue.id, T0 + SECOND, ['again', { groupId: 'G', dedupId: 'd-a' }]))[0]?.outcome).toBe('duplicate');
+      expect(await after.deleteMessages(queue.id, [{ ref: refOf(queue, a!), allowStale: false }], T0 + SECOND)).toEqual(['ok']);
+      expect(bodies(await receive(after, queue, T0 + SECOND))).toEqual(['b']);
+      expect(await after.getMoveTask('t')).toMatchObject({ status: 'RUNNING', maxPerSecond: 5 });
+    } finally {
+      await after.close();
+    }
+  });
+
+  it('never reuses a sequence number, even after the newest message is deleted', async () => {
+    const storage = openSqliteStorage({ path: ':memory:' });
+    const queue = await createQueue(storage, 'q');
+    const [first] = await send(storage, queue.id, T0, 'a');
+    const [m] = (await receive(storage, queue, T0)).messages;
+    await storage.deleteMessages(queue.id, [{ ref: refOf(queue, m!), allowStale: false }], T0);
+    const [second] = await send(storage, queue.id, T0, 'b');
+    expect(second!.seq).toBeGreaterThan(first!.seq);
+    await storage.close();
+  });
+
+  it('commits the writes of one tick in a single transaction', async () => {
+    // given
+    const storage = openSqliteStorage({ path: tempPath() });
+    const queue = await createQueue(storage, 'q');
+    const { transactions, operations } = storage.writeStats;
+    // when
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => send(storage, queue.id, T0, `m${i}`)),
+      receive(storage, queue, T0, { max: 1 }),
+      storage.tagQueue(queue.id, { a: 'b' }),
+    ]);
+    // then
+    expect(results).toHaveLength(12);
+    expect(storage.writeStats.transactions).toBe(transactions + 1);
+    expect(storage.writeStats.operations).toBe(operations + 12);
+    await storage.close();
+  });
+
+  it('rolls back only the failing operation of a group and settles after the commit', async () => {
+    // given
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v TEXT NOT NULL)');
+    const batcher = new WriteBatcher(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    let insideTransaction = false;
+    // when
+    const results = await Promise.allSettled([
+      batcher.write(() => {
+        insideTransaction = db.inTransaction;
+        insert.run('kept-1');
+      }),
+      batcher.write(() => {
+        insert.run('rolled-back');
+        throw new Error('boom');
+      }),
+      batcher.write(() => insert.run('kept-2').changes),
+    ]);
+    // then
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(insideTransaction).toBe(true);
+    expect(db.inTransaction).toBe(false);
+    expect(db.prepare('SELECT v FROM t ORDER BY rowid').pluck().all()).toEqual(['kept-1', 'kept-2']);
+    expect(batcher.stats).toEqual({ transactions: 1, operations: 3 });
+    db.close();
+  });
+
+  it('flushes queued writes on close and refuses writes afterwards', async () => {
+    const path = tempPath();
+    const storage = openSqliteStorage({ path });
+    const queue = await createQueue(storage, 'q');
+    const pending = send(storage, queue.id, T0, 'last');
+    await storage.close();
+    await expect(pending).resolves.toHaveLength(1);
+    await expect(send(storage, queue.id, T0, 'late')).rejects.toThrow(/closed/);
+    const reopened = openSqliteStorage({ path });
+    expect(bodies(await receive(reopened, queue, T0))).toEqual(['last']);
+    await reopened.close();
+  });
+
+  it('uses WAL, FULL synchronous by default (NORMAL when relaxed) and foreign keys', async () => {
+    const full = openSqliteStorage({ path: tempPath() });
+    const relaxed = openSqliteStorage({ path: tempPath(), durability: 'relaxed' });
+    expect(full.database.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(full.database.pragma('synchronous', { simple: true })).toBe(2);
+    expect(relaxed.database.pragma('synchronous', { simple: true })).toBe(1);
+    expect(full.database.pragma('foreign_keys', { simple: true })).toBe(1);
+    await full.close();
+    await relaxed.close();
+  });
+
+  it('answers every statement from an index: no table scans, no sorts', async () => {
+    // given
+    const storage = openSqliteStorage({ path: ':memory:' });
+    const statements = {
+      ...prefixed('groups', groupsSql), ...prefixed('queues', queuesSql), ...prefixed('queueWrites', queueWritesSql),
+      ...prefixed('relocate', relocateSql), ...prefixed('send', sendSql), ...prefixed('fifoWalk', fifoWalkSql),
+      ...prefixed('fairWalk', fairWalkSql), ...prefixed('stats', statsSql), ...prefixed('attempts', attemptsSql),
+      ...prefixed('receive', receiveSql), ...prefixed('handles', handlesSql), ...prefixed('moveTasks', moveTasksSql),
+      ...prefixed('maintenance', maintenanceSql),
+    };
+    // A handful of RUNNING/CANCELLING tasks are sorted in memory; nothing else may sort.
+    const sortAllowed = new Set(['moveTasks.active']);
+    // then
+    for (const [name, sql] of Object.entries(statements)) {
+      const plan = explain(storage.database, sql);
+      expect(plan.filter((line) => line.startsWith('SCAN')), `${name}: ${plan.join(' | ')}`).toEqual([]);
+      if (!sortAllowed.has(name)) expect(plan.filter((line) => line.includes('TEMP B-TREE')), name).toEqual([]);
+    }
+    await storage.close();
+  });
+
+  it('keeps FIFO group heads consistent through visibility changes', async () => {
+    const storage = openSqliteStorage({ path: ':memory:' });
+    const queue = await createQueue(storage, 'q.fifo');
+    await send(storage, queue.id, T0, ['a', { groupId: 'G', dedupId: 'a' }], ['b', { groupId: 'G', dedupId: 'b' }]);
+    const [a] = (await receive(storage, queue, T0, { max: 1, visibilityMs: MINUTE })).messages;
+    const groupRow = storage.database.prepare('SELECT head_seq, ready_at FROM message_groups WHERE queue_id = ?');
+    const head = () => groupRow.get(queue.id);
+    expect(head()).toEqual({ head_seq: a!.seq, ready_at: T0 + MINUTE });
+    const change = { ref: refOf(queue, a!), visibleAt: T0 + SECOND, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS };
+    await storage.changeVisibilities(queue.id, [change], T0);
+    expect(head()).toEqual({ head_seq: a!.seq, ready_at: T0 + SECOND });
+    await storage.deleteMessages(queue.id, [{ ref: refOf(queue, a!), allowStale: false }], T0);
+    expect(head()).toMatchObject({ ready_at: T0 });
+    await storage.close();
+  });
+});
+
+function prefixed(prefix: string, statements: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [`${prefix}.${name}`, sql]));
+}
+
+/** EXPLAIN QUERY PLAN lines, with every parameter bound to a dummy value. */
+function explain(db: Database.Database, sql: string): string[] {
+  const names = [...new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!))];
+  const positional = (sql.match(/\?/g) ?? []).length;
+  const args: unknown[] = names.length > 0 ? [Object.fromEntries(names.map((n) => [n, 1]))] : Array(positional).fill(1);
+  return db
+    .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .all(...args)
+    .map((row) => (row as { detail: string }).detail);
+}
