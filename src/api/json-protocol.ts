@@ -1,0 +1,80 @@
+import { SqsErrors } from '../core/errors.js';
+import { encodeJsonError, JSON_CONTENT_TYPE } from './error-encoding.js';
+import type { WireProtocol, WireRequest } from './protocol.js';
+import { requiredOutputMembers } from './query/shapes.js';
+
+// AWS JSON 1.0 (reference §1.6–1.8). The canonical shape *is* this wire shape, so decoding is JSON.parse
+// and encoding only drops what AWS omits.
+
+const TARGET_PREFIX = 'AmazonSQS.';
+
+export const jsonProtocol: WireProtocol = {
+  name: 'json',
+
+  readAction(request: WireRequest): string | undefined {
+    const target = header(request, 'x-amz-target');
+    if (target === undefined) return undefined;
+    // A foreign target prefix is kept whole so it fails the registry lookup as an unknown action.
+    return target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+  },
+
+  decode(_action: string, request: WireRequest): Record<string, unknown> {
+    // Some clients send an empty body for member-less requests; AWS treats it as `{}`.
+    const text = request.body.toString('utf8').trim();
+    if (text === '') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw SqsErrors.malformedRequest('The request body is not valid JSON.');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw SqsErrors.malformedRequest('The request body must be a JSON object.');
+    }
+    return parsed as Record<string, unknown>;
+  },
+
+  encodeResult(action: string, output: object, requestId: string) {
+    const body = pruneEmpty(output) as Record<string, unknown>;
+    for (const name of requiredOutputMembers(action)) {
+      const value = (output as Record<string, unknown>)[name];
+      if (body[name] === undefined && value !== undefined && value !== null) body[name] = value;
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-RequestId': requestId },
+      body: JSON.stringify(body),
+    };
+  },
+
+  encodeError: encodeJsonError,
+};
+
+export function isJsonRequest(request: WireRequest): boolean {
+  return header(request, 'x-amz-target') !== undefined;
+}
+
+function header(request: WireRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+// AWS omits absent and empty members: an empty receive is `{}`, a batch without failures has no
+// `Failed` (reference §1.7). Never emit null. Array elements are kept even if empty.
+function pruneEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pruneEmpty);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) {
+    const pruned = pruneEmpty(member);
+    if (pruned === undefined || pruned === null || isEmptyContainer(pruned)) continue;
+    Object.defineProperty(out, name, { value: pruned, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function isEmptyContainer(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dispatch, handleFrameworkError, sendUnknownOperation, type DispatchOptions } from './dispatch.js';
+import { isJsonRequest } from './json-protocol.js';
+import { createWireRequest } from './protocol.js';
+
+export type SqsPluginOptions = DispatchOptions;
+
+// Every body is kept as raw bytes: SigV4 hashes exactly what was sent, and each protocol decodes its
+// own format (reference §1.2). The media types are matched with or without `; charset=...`.
+const RAW_TYPES = ['application/x-www-form-urlencoded', 'application/x-amz-json-1.0'];
+
+// `/:accountId/:queueName` is the queue URL Query clients (Java v1, GET requests) address directly;
+// `/queue/:region/...` is the LocalStack-style URL some users have stored (reference §7).
+const PATHS = ['/', '/:accountId/:queueName', '/queue/:region/:accountId/:queueName'];
+
+export async function sqsPlugin(app: FastifyInstance, options: SqsPluginOptions): Promise<void> {
+  app.removeAllContentTypeParsers();
+  const keepRaw = (_request: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) =>
+    done(null, body);
+  app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer' }, keepRaw);
+  // Catch-all: an unknown or missing content type must not become fastify's 415; the protocol decides.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, keepRaw);
+
+  const handler = (request: FastifyRequest, reply: FastifyReply) => dispatch(request, reply, options);
+  for (const url of PATHS) app.route({ method: ['GET', 'POST'], url, handler });
+
+  app.setErrorHandler((error, request, reply) => handleFrameworkError(error, request, reply, options));
+  app.setNotFoundHandler((request, reply) => {
+    // JSON clients may post to any path (reference §1.2: "ignore the path"); everyone else gets AWS's 404.
+    const wire = createWireRequest(request.headers, request.url, Buffer.alloc(0));
+    if (request.method === 'POST' && isJsonRequest(wire)) return dispatch(request, reply, options);
+    sendUnknownOperation(request, reply);
+  });
+}
