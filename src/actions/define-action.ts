@@ -7,16 +7,16 @@ import type { Limits } from '../core/limits.js';
  * server limits, and its handler. The api layer decodes either protocol into that input shape, parses it
  * with `input(limits)` and encodes whatever `run` returns.
  */
-export interface ActionDef<Input = unknown, Output extends object = object> {
+export interface ActionDef<Schema extends z.ZodType = z.ZodType, Output extends object = object> {
   name: string;
-  input: (limits: Limits) => z.ZodType<Input>;
-  run: (input: Input, ctx: ActionContext) => Promise<Output>;
+  input: (limits: Limits) => Schema;
+  run: (input: z.output<Schema>, ctx: ActionContext) => Promise<Output>;
 }
 
 export function defineAction<Schema extends z.ZodType, Output extends object>(
   name: string,
   input: (limits: Limits) => Schema,
   run: (input: z.output<Schema>, ctx: ActionContext) => Promise<Output>,
-): ActionDef<z.output<Schema>, Output> {
+): ActionDef<Schema, Output> {
   return { name, input, run };
 }

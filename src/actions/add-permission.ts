@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { addPermissionStatement } from '../core/policy.js';
+import { defineAction } from './define-action.js';
+import { saveAttributes, withPolicy } from './shared/save-attributes.js';
+import { arnOf, QueueUrlInput, requireQueue } from './shared/queue.js';
+
+export const AddPermissionInput = z.object({
+  QueueUrl: QueueUrlInput,
+  Label: z.string(),
+  AWSAccountIds: z.array(z.string()),
+  Actions: z.array(z.string()),
+});
+
+export const addPermission = defineAction('AddPermission', () => AddPermissionInput, async (input, ctx) => {
+  const queue = await requireQueue(ctx, input.QueueUrl);
+  const policy = addPermissionStatement({
+    policy: queue.attributes.Policy,
+    queueArn: arnOf(ctx, queue),
+    label: input.Label,
+    accountIds: input.AWSAccountIds,
+    actions: input.Actions,
+  });
+  await saveAttributes(ctx, queue, withPolicy(queue.attributes, policy));
+  return {};
+});

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { removePermissionStatement } from '../core/policy.js';
+import { defineAction } from './define-action.js';
+import { saveAttributes, withPolicy } from './shared/save-attributes.js';
+import { arnOf, QueueUrlInput, requireQueue } from './shared/queue.js';
+
+export const RemovePermissionInput = z.object({ QueueUrl: QueueUrlInput, Label: z.string() });
+
+export const removePermission = defineAction('RemovePermission', () => RemovePermissionInput, async (input, ctx) => {
+  const queue = await requireQueue(ctx, input.QueueUrl);
+  const policy = removePermissionStatement(queue.attributes.Policy, arnOf(ctx, queue), input.Label);
+  await saveAttributes(ctx, queue, withPolicy(queue.attributes, policy));
+  return {};
+});

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { SqsErrors, SqsError } from '../core/errors.js';
+import { sequenceNumberOf } from '../core/ids.js';
+import { messageSizeBytes } from '../core/message-attributes.js';
+import { defineAction } from './define-action.js';
+import { type BatchFailure, BatchEntryId, batchResult, checkBatchEntries, failureOf } from './shared/batch.js';
+import { SendFields } from './shared/message-input.js';
+import { checkFifoEntry, type PreparedSend, prepareSend } from './shared/prepare-send.js';
+import { QueueUrlInput, requireQueue } from './shared/queue.js';
+
+export const SendMessageBatchInput = z.object({
+  QueueUrl: QueueUrlInput,
+  Entries: z.array(z.object({ Id: BatchEntryId, ...SendFields })),
+});
+
+export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessageBatchInput, async (input, ctx) => {
+  const queue = await requireQueue(ctx, input.QueueUrl);
+  checkBatchEntries(input.Entries);
+  // Whole-request rules first (reference §2 SendMessageBatch): FIFO group/dedup ids, then the batch total.
+  for (const entry of input.Entries) checkFifoEntry(queue, entry, 'batch');
+  const totalBytes = input.Entries.reduce((sum, e) => sum + messageSizeBytes(e.MessageBody, e.MessageAttributes ?? {}), 0);
+  if (totalBytes > ctx.limits.maxBatchBytes) throw SqsErrors.batchRequestTooLong(ctx.limits.maxBatchBytes, totalBytes);
+
+  const failed: BatchFailure[] = [];
+  const accepted: { id: string; prepared: PreparedSend }[] = [];
+  for (const entry of input.Entries) {
+    try {
+      accepted.push({ id: entry.Id, prepared: prepareSend(ctx, queue, entry, 'batch') });
+    } catch (error) {
+      if (!(error instanceof SqsError)) throw error;
+      failed.push(failureOf(entry.Id, error));
+    }
+  }
+  const results =
+    accepted.length > 0
+      ? await ctx.storage.sendMessages(queue.id, accepted.map((a) => a.prepared.toStore), ctx.clock.now())
+      : [];
+  if (results.length > 0) ctx.waiters.notify(queue.id);
+  const successful = accepted.map(({ id, prepared }, index) => ({
+    Id: id,
+    MessageId: results[index]!.messageId,
+    ...prepared.reply,
+    SequenceNumber: queue.fifo ? sequenceNumberOf(results[index]!.seq) : undefined,
+  }));
+  return batchResult(successful, failed);
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, parseSize } from '../../src/config.js';
+
+const configOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const result = parseConfig(argv, env);
+  if (!('config' in result)) throw new Error(JSON.stringify(result));
+  return result.config;
+};
+
+describe('config', () => {
+  it('defaults to AWS-like values on port 9324 with data in ./data', () => {
+    expect(configOf([])).toEqual({
+      port: 9324,
+      host: '0.0.0.0',
+      dataDir: './data',
+      region: 'us-east-1',
+      accountId: '000000000000',
+      baseUrl: undefined,
+      logLevel: 'info',
+      maxMessageBytes: 1_048_576,
+      durability: 'full',
+    });
+  });
+
+  it('reads WHARF_* variables, and flags win over them', () => {
+    const config = configOf(['--port', '9999', '--max-message-size', '8MiB'], { WHARF_PORT: '1', WHARF_REGION: 'eu-west-1' });
+    expect(config).toMatchObject({ port: 9999, region: 'eu-west-1', maxMessageBytes: 8 * 1024 * 1024 });
+  });
+
+  it('strips a trailing slash from --base-url', () => {
+    expect(configOf(['--base-url', 'https://sqs.example.com/']).baseUrl).toBe('https://sqs.example.com');
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port/],
+    [['--account-id', '123'], /--account-id \(WHARF_ACCOUNT_ID\): must be 12 digits/],
+    [['--max-message-size', '8 parsecs'], /--max-message-size/],
+    [['--max-message-size', '512'], /at least 1024/],
+    [['--max-message-size', '1000MiB'], /at most/],
+    [['--durability', 'maybe'], /--durability/],
+    [['--nonsense'], /Unknown option/],
+  ])('stops with a clear message for %j', (argv, message) => {
+    const result = parseConfig(argv, {});
+    expect(result).toHaveProperty('error');
+    expect((result as { error: string }).error).toMatch(message);
+  });
+
+  it('lists every option in --help', () => {
+    const result = parseConfig(['--help'], {});
+    expect((result as { help: string }).help).toMatch(/--max-message-size[\s\S]*WHARF_MAX_MESSAGE_SIZE/);
+  });
+
+  it('parses sizes in bytes, KiB and MiB', () => {
+    expect(parseSize('1048576')).toBe(1_048_576);
+    expect(parseSize('512KiB')).toBe(524_288);
+    expect(parseSize('8mib')).toBe(8_388_608);
+    expect(parseSize('8MB')).toBeNull();
+  });
+});
