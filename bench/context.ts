@@ -1,0 +1,71 @@
+import { SqsClient, type SendEntry } from './client.js';
+import { pool, type Op } from './drive.js';
+import type { ResultRow } from './report.js';
+
+export interface BenchContext {
+  endpoint: string;
+  /** Unique per run, so a bench against a shared --endpoint never touches anyone else's queues. */
+  queuePrefix: string;
+  quick: boolean;
+  durationMs: number;
+  warmupMs: number;
+  /** Messages pre-filled for the standard receive+delete scenario. */
+  prefill: number;
+  /** Server pid when the bench started the server itself; memory readings need it. */
+  serverPid?: number;
+  bigIdle: boolean;
+  progress: (line: string) => void;
+}
+
+export type Scenario = (ctx: BenchContext, concurrency: number) => Promise<ResultRow[]>;
+
+/** Creates a queue for one scenario run and deletes it afterwards, so the database does not grow across scenarios. */
+export async function withQueue<T>(
+  ctx: BenchContext,
+  name: string,
+  attributes: Record<string, string>,
+  run: (queueUrl: string) => Promise<T>,
+): Promise<T> {
+  const admin = new SqsClient(ctx.endpoint, 1);
+  const fifo = name.endsWith('.fifo');
+  const queueName = `${ctx.queuePrefix}-${fifo ? name.slice(0, -'.fifo'.length) : name}${fifo ? '.fifo' : ''}`;
+  const queueUrl = await admin.createQueue(queueName, attributes);
+  try {
+    return await run(queueUrl);
+  } finally {
+    await admin.deleteQueue(queueUrl).catch((error: unknown) => ctx.progress(`  (DeleteQueue failed: ${String(error)})`));
+    admin.close();
+  }
+}
+
+/** Pre-fills a standard queue with `count` messages, ten per SendMessageBatch, 16 requests in flight. */
+export async function fillQueue(ctx: BenchContext, queueUrl: string, count: number, body: string): Promise<void> {
+  const client = new SqsClient(ctx.endpoint, 16);
+  try {
+    await pool(Math.ceil(count / 10), 16, async (batch) => {
+      const size = Math.min(10, count - batch * 10);
+      const entries: SendEntry[] = Array.from({ length: size }, (_, i) => ({ Id: `e${i}`, MessageBody: body }));
+      await client.sendMessageBatch(queueUrl, entries);
+    });
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * One ReceiveMessage followed by a DeleteMessageBatch of whatever it returned, until `target` messages have
+ * been claimed. A one-second long poll instead of a short poll keeps workers that find the queue (or every
+ * FIFO group) momentarily empty from spinning on CPU the server needs; Wharf answers at once when
+ * messages are visible, so a long poll costs nothing while the queue is full.
+ */
+export function receiveDeleteOp(client: SqsClient, queueUrl: string, max: number, target: number): Op {
+  let claimed = 0;
+  return async () => {
+    if (claimed >= target) return null;
+    const messages = await client.receive(queueUrl, { max, waitSeconds: 1 });
+    claimed += messages.length;
+    await client.deleteBatch(queueUrl, messages);
+    const bytes = messages.reduce((sum, message) => sum + Buffer.byteLength(message.Body), 0);
+    return { messages: messages.length, bytes };
+  };
+}
