@@ -36,7 +36,8 @@ async function claimWithLongPoll(ctx: ActionContext, request: Omit<ReceiveReques
     const version = ctx.waiters.version(request.queueId);
     const result = await ctx.storage.receiveMessages({ ...request, now: ctx.clock.now() });
     for (const queueId of result.redrivenTo) ctx.waiters.notify(queueId);
-    if (result.messages.length > 0 || ctx.clock.now() >= deadline || ctx.request.signal.aborted) return result;
+    const done = result.messages.length > 0 || ctx.clock.now() >= deadline;
+    if (done || ctx.request.signal.aborted || ctx.waiters.closed) return result;
     const until = Math.min(deadline, result.nextVisibleAt ?? deadline);
     await ctx.waiters.wait(request.queueId, { until, signal: ctx.request.signal, sinceVersion: version });
   }

@@ -23,9 +23,14 @@ interface Waiter {
 export class WaitRegistry {
   private readonly waiters = new Map<QueueId, Set<Waiter>>();
   private readonly versions = new Map<QueueId, number>();
-  private closed = false;
+  private closed_ = false;
 
   constructor(private readonly clock: Clock) {}
+
+  /** After close() no wait blocks, so pollers must stop looping and answer with what they have. */
+  get closed(): boolean {
+    return this.closed_;
+  }
 
   version(queueId: QueueId): number {
     return this.versions.get(queueId) ?? 0;
@@ -33,7 +38,7 @@ export class WaitRegistry {
 
   wait(queueId: QueueId, options: WaitOptions): Promise<void> {
     const delayMs = options.until - this.clock.now();
-    if (this.closed || delayMs <= 0 || options.signal?.aborted || this.version(queueId) !== options.sinceVersion) {
+    if (this.closed_ || delayMs <= 0 || options.signal?.aborted || this.version(queueId) !== options.sinceVersion) {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
@@ -63,7 +68,7 @@ export class WaitRegistry {
 
   /** Shutdown: every waiter returns (its receive answers with what it has, usually nothing). */
   close(): void {
-    this.closed = true;
+    this.closed_ = true;
     for (const set of [...this.waiters.values()]) for (const waiter of [...set]) waiter.settle();
   }
 
