@@ -14,10 +14,14 @@ export function queueArnOf(identity: ServerIdentity, name: string): string {
  * names) and take the last path segment; a bare name is accepted too. Returns null for an empty value.
  */
 export function queueNameFromUrl(queueUrl: string): string | null {
-  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(queueUrl) ? new URL(queueUrl).pathname : queueUrl;
-  const segments = path.split('/').filter((segment) => segment.length > 0);
-  const name = segments.at(-1);
-  return name ? decodeURIComponent(name) : null;
+  try {
+    const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(queueUrl) ? new URL(queueUrl).pathname : queueUrl;
+    const name = path.split('/').filter((segment) => segment.length > 0).at(-1);
+    return name ? decodeURIComponent(name) : null;
+  } catch {
+    // Not a parsable URL or bad percent-encoding: no such queue (a client error, never a 500).
+    return null;
+  }
 }
 
 export interface QueueArn {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientFactories, failureOf, type SqsUnderTest } from '../helpers/clients.js';
+import { clientFactories, failureOf, makeJsonClient, type SqsUnderTest } from '../helpers/clients.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -162,4 +162,39 @@ it('the v2 SDK speaks Query (form bodies) and v3 speaks JSON', async () => {
   const seen = server.contentTypes.slice(before);
   expect(seen[0]).toMatch(/^application\/x-www-form-urlencoded/);
   expect(seen[1]).toMatch(/^application\/x-amz-json-1\.0/);
+});
+
+describe('malformed requests from hand-written clients', () => {
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(server.url, { method: 'POST', body, headers });
+  const query = (params: Record<string, string>) =>
+    post(new URLSearchParams({ Version: '2012-11-05', ...params }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+  const json = (action: string, input: object) =>
+    post(JSON.stringify(input), { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}` });
+
+  it.each(['http://x/000000000000/a%zz', 'http://', 'https://[bad/q'])('answers QueueDoesNotExist, not a retryable 500, for QueueUrl %s', async (QueueUrl) => {
+    const overQuery = await query({ Action: 'GetQueueAttributes', QueueUrl });
+    expect(overQuery.status).toBe(400);
+    expect(await overQuery.text()).toContain('<Code>AWS.SimpleQueueService.NonExistentQueue</Code>');
+    const overJson = await json('GetQueueAttributes', { QueueUrl });
+    expect(overJson.status).toBe(400);
+    expect(overJson.headers.get('x-amzn-query-error')).toBe('AWS.SimpleQueueService.NonExistentQueue;Sender');
+  });
+
+  it('treats an empty list sent under the member name (botocore Query) as empty', async () => {
+    const { QueueUrl } = await makeJsonClient(server.url).call('CreateQueue', { QueueName: 'botocore-empty-lists' });
+    const batch = await query({ Action: 'DeleteMessageBatch', QueueUrl, Entries: '' });
+    expect(await batch.text()).toContain('There should be at least one DeleteMessageBatchRequestEntry in the request.');
+    const attributes = await query({ Action: 'GetQueueAttributes', QueueUrl, AttributeNames: '' });
+    expect(attributes.status).toBe(200);
+    expect(await attributes.text()).toContain('<GetQueueAttributesResult/>');
+  });
+
+  it('says what type a parameter must be, naming list positions from 1', async () => {
+    const { QueueUrl } = await makeJsonClient(server.url).call('CreateQueue', { QueueName: 'typed-params' });
+    const wrongType = await json('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 'many' });
+    expect(await wrongType.json()).toMatchObject({ message: 'Value many for parameter MaxNumberOfMessages is invalid. Reason: Must be a number.' });
+    const missingId = await query({ Action: 'SendMessageBatch', QueueUrl, 'SendMessageBatchRequestEntry.1.MessageBody': 'x' });
+    expect(await missingId.text()).toContain('The request must contain the parameter Entries.1.Id.');
+  });
 });

@@ -94,6 +94,14 @@ describe('Query decoding into the canonical JSON shape', () => {
     expect(input).toStrictEqual({ QueueUrl: 'u', Entries: [] });
   });
 
+  it.each([
+    ['SendMessageBatch', 'Entries', { QueueUrl: 'u', Entries: [] }],
+    ['GetQueueAttributes', 'AttributeNames', { QueueUrl: 'u', AttributeNames: [] }],
+    ['UntagQueue', 'TagKeys', { QueueUrl: 'u', TagKeys: [] }],
+  ])('decodes %s with an empty list under the member name, as botocore sends it', (action, member, expected) => {
+    expect(decode(action, `Action=${action}&QueueUrl=u&${member}=&Version=2012-11-05`)).toStrictEqual(expected);
+  });
+
   it('orders list entries by their numeric index, not by parameter order', () => {
     const body = 'AttributeName.10=j&AttributeName.2=b&AttributeName.1=a';
     expect(decode('GetQueueAttributes', body).AttributeNames).toEqual(['a', 'b', 'j']);

@@ -11,8 +11,8 @@ export function decodeStruct(params: Params, prefix: string, shape: StructShape)
   const out: Record<string, unknown> = {};
   const claimed = new Set<string>();
   for (const [name, member] of Object.entries(shape.members)) {
-    claimed.add(member.wire);
-    const value = decodeShape(params, prefix + member.wire, member.shape);
+    claimed.add(member.wire).add(name);
+    const value = decodeShape(params, prefix + member.wire, member.shape) ?? emptyListByMemberName(params, prefix + name, member.shape);
     if (value !== undefined) out[name] = value;
   }
   // Unlisted scalars pass through under their own name, so the action's schema decides about them.
@@ -53,6 +53,12 @@ function coerceInteger(raw: string | undefined): number | string | undefined {
 
 function coerceBoolean(raw: string | undefined): boolean | string | undefined {
   return raw === 'true' ? true : raw === 'false' ? false : raw;
+}
+
+// botocore's Query serializer sends an empty list under the member name (`Entries=`, `AttributeNames=`)
+// where JS v2 uses the wire name; AWS sees no `X.N` parameters either way, so both mean [].
+function emptyListByMemberName(params: Params, memberName: string, shape: Shape): unknown[] | undefined {
+  return shape.kind === 'list' && params[memberName] === '' ? [] : undefined;
 }
 
 function decodeList(params: Params, name: string, shape: ListShape): unknown[] | undefined {
