@@ -21,7 +21,7 @@ export const changeMessageVisibilityBatch = defineAction(
   () => ChangeMessageVisibilityBatchInput,
   async (input, ctx) => {
     const queue = await requireQueue(ctx, input.QueueUrl);
-    checkBatchEntries(input.Entries);
+    checkBatchEntries(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
     const now = ctx.clock.now();
     const failed: BatchFailure[] = [];
     const valid: { Id: string; handle: string; seconds: number; ref: ReceiptRef }[] = [];

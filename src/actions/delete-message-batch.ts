@@ -14,7 +14,7 @@ export const DeleteMessageBatchInput = z.object({
 
 export const deleteMessageBatch = defineAction('DeleteMessageBatch', () => DeleteMessageBatchInput, async (input, ctx) => {
   const queue = await requireQueue(ctx, input.QueueUrl);
-  checkBatchEntries(input.Entries);
+  checkBatchEntries(input.Entries, 'DeleteMessageBatchRequestEntry');
   const failed: BatchFailure[] = [];
   const valid: { Id: string; handle: string; ref: ReceiptRef }[] = [];
   for (const entry of input.Entries) {

@@ -15,7 +15,7 @@ export const SendMessageBatchInput = z.object({
 
 export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessageBatchInput, async (input, ctx) => {
   const queue = await requireQueue(ctx, input.QueueUrl);
-  checkBatchEntries(input.Entries);
+  checkBatchEntries(input.Entries, 'SendMessageBatchRequestEntry');
   // Whole-request rules first (reference §2 SendMessageBatch): FIFO group/dedup ids, then the batch total.
   for (const entry of input.Entries) checkFifoEntry(queue, entry, 'batch');
   const totalBytes = input.Entries.reduce((sum, e) => sum + messageSizeBytes(e.MessageBody, e.MessageAttributes ?? {}), 0);

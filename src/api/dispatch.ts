@@ -106,11 +106,24 @@ function toSqsError(error: z.ZodError, input: unknown): SqsError {
   const issue = error.issues[0];
   if (!issue) return SqsErrors.invalidParameterValue('The request is invalid.');
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-  const name = path.map(String).join('.');
+  // List positions are 1-based on the wire (Entries.1.Id), as clients number them.
+  const name = path.map((key) => (typeof key === 'number' ? String(key + 1) : String(key))).join('.');
   const value = valueAt(input, path);
   if (value === undefined) return SqsErrors.missingParameter(name);
-  return SqsErrors.invalidParameter(name, typeof value === 'object' ? JSON.stringify(value) : value, issue.message);
+  // zod's own wording ("Invalid input: expected number, received string") is not AWS's; say what is wanted.
+  const reason = issue.code === 'invalid_type' ? `Must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}.` : issue.message;
+  return SqsErrors.invalidParameter(name, typeof value === 'object' ? JSON.stringify(value) : value, reason);
 }
+
+const TYPE_NAMES: Record<string, string> = {
+  number: 'a number',
+  int: 'an integer',
+  string: 'a string',
+  array: 'a list',
+  object: 'a structure',
+  record: 'a map',
+  boolean: 'a boolean',
+};
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;

@@ -80,12 +80,12 @@ export const SqsErrors = {
       400,
       `Maximum number of entries per request are 10. You have sent ${count}.`,
     ),
-  emptyBatchRequest: () =>
+  emptyBatchRequest: (entryName: string) =>
     modeled(
       'EmptyBatchRequest',
       'AWS.SimpleQueueService.EmptyBatchRequest',
       400,
-      'There should be at least one SendMessageBatchRequestEntry in the request.',
+      `There should be at least one ${entryName} in the request.`,
     ),
   batchEntryIdsNotDistinct: (id: string) =>
     modeled(
@@ -131,7 +131,7 @@ export const SqsErrors = {
       413,
       `Request body must be no longer than ${limitBytes} bytes.`,
     ),
-  malformedRequest: (message: string) => common('SerializationException', 'MalformedQueryString', 400, message),
+  malformedRequest: (message: string) => common('SerializationException', 'SerializationException', 400, message),
   internalFailure: () =>
     common('InternalFailure', 'InternalFailure', 500, 'The request processing has failed because of an unknown error.', 'Receiver'),
   serviceUnavailable: () =>

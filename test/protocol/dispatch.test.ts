@@ -266,7 +266,7 @@ describe('JSON protocol specifics', () => {
       payload,
     });
     expect(res.statusCode).toBe(400);
-    expect(res.headers['x-amzn-query-error']).toBe('MalformedQueryString;Sender');
+    expect(res.headers['x-amzn-query-error']).toBe('SerializationException;Sender');
     expect(res.json().__type).toBe('com.amazon.coral.service#SerializationException');
   });
 

@@ -14,8 +14,8 @@ export interface BatchFailure {
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** Request-level batch rules, shared by the three batch actions (reference §2 SendMessageBatch). */
-export function checkBatchEntries(entries: readonly { Id: string }[]): void {
-  if (entries.length === 0) throw SqsErrors.emptyBatchRequest();
+export function checkBatchEntries(entries: readonly { Id: string }[], entryName: string): void {
+  if (entries.length === 0) throw SqsErrors.emptyBatchRequest(entryName);
   if (entries.length > MAX_BATCH_ENTRIES) throw SqsErrors.tooManyEntriesInBatchRequest(entries.length);
   const seen = new Set<string>();
   for (const { Id } of entries) {
