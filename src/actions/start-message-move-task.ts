@@ -36,7 +36,8 @@ export const startMessageMoveTask = defineAction('StartMessageMoveTask', () => S
     sourceArn: input.SourceArn,
     destinationArn: input.DestinationArn ?? null,
     maxPerSecond: input.MaxNumberOfMessagesPerSecond ?? null,
-    toMove: stats.visible + stats.inFlight + stats.delayed,
+    // The runner moves receivable messages; in-flight ones belong to whoever received them.
+    toMove: stats.visible,
     startedAt: now,
   });
   ctx.onMoveTaskChanged?.();

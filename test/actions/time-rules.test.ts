@@ -51,6 +51,16 @@ describe('FIFO deduplication window', () => {
   });
 });
 
+describe('FIFO delay', () => {
+  it('applies the queue delay even when a message asks for DelaySeconds 0', async () => {
+    const QueueUrl = await fifoQueue('delayed.fifo', { DelaySeconds: '5' });
+    await harness.call('SendMessage', { QueueUrl, MessageBody: 'later', MessageGroupId: 'g', DelaySeconds: 0 });
+    expect(await bodies(QueueUrl)).toEqual([]);
+    harness.clock.advance(5_000);
+    expect(await bodies(QueueUrl)).toEqual(['later']);
+  });
+});
+
 describe('queue-level time rules', () => {
   it('allows one purge per minute', async () => {
     const { QueueUrl } = await harness.call('CreateQueue', { QueueName: 'p' });
@@ -106,5 +116,23 @@ describe('fair queues', () => {
     expect(Messages.map((m: any) => m.Attributes.MessageGroupId).sort()).toEqual(['noisy', 'quiet']);
     const sent = await harness.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageGroupId: 'quiet' });
     expect(sent.SequenceNumber).toBeUndefined();
+  });
+});
+
+describe('shutdown', () => {
+  it('answers a parked long poll with no messages as soon as the waiters close, without looping', async () => {
+    const { QueueUrl } = await harness.call('CreateQueue', { QueueName: 'closing' });
+    const storage = harness.services.storage;
+    let claims = 0;
+    const receiveMessages = storage.receiveMessages.bind(storage);
+    storage.receiveMessages = (request) => {
+      claims++;
+      return receiveMessages(request);
+    };
+    const polling = harness.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 });
+    await expect.poll(() => claims).toBe(1);
+    harness.services.waiters.close();
+    expect((await polling).Messages).toEqual([]);
+    expect(claims).toBeLessThanOrEqual(2);
   });
 });

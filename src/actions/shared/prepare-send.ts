@@ -102,7 +102,8 @@ export function prepareSend(ctx: ActionContext, queue: QueueRecord, entry: SendE
     ? (entry.MessageDeduplicationId ?? createHash('sha256').update(entry.MessageBody, 'utf8').digest('hex'))
     : null;
   const groupId = entry.MessageGroupId ?? null;
-  const delaySeconds = entry.DelaySeconds ?? settings.delaySeconds;
+  // FIFO queues have no per-message delay (only 0 is accepted); the queue's delay always applies.
+  const delaySeconds = queue.fifo ? settings.delaySeconds : (entry.DelaySeconds ?? settings.delaySeconds);
   return {
     toStore: {
       message: {
