@@ -95,8 +95,11 @@ describe.each(clientFactories)('message move tasks over $protocol', ({ protocol,
   });
 });
 
-it('a restart in the middle of a move task neither loses nor duplicates messages', async () => {
+describe('a restart in the middle of a move task', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-move-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('neither loses nor duplicates messages', async () => {
   let server = await startServer({ dataDir });
   let sqs = makeJsonClient(server.url);
   const { source } = await redriveSetup(sqs, 'restart', 8);
@@ -115,5 +118,5 @@ it('a restart in the middle of a move task neither loses nor duplicates messages
     .poll(async () => (await sqs.call('ListMessageMoveTasks', { SourceArn: arn('restart-dlq') })).Results[0])
     .toMatchObject({ Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 8 });
   await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-}, 30_000);
+  }, 30_000);
+});
