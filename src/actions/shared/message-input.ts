@@ -5,7 +5,7 @@ const MessageAttributeValueInput = z.object({
   DataType: z.string(),
   StringValue: z.string().optional(),
   BinaryValue: z.string().optional(),
-  // Reserved by AWS ("not implemented"); accepted so that they reach validation and get AWS's error.
+  // Reserved and unused by AWS; accepted here so that they reach validation and get AWS's error.
   StringListValues: z.array(z.string()).optional(),
   BinaryListValues: z.array(z.string()).optional(),
 });
