@@ -2,7 +2,7 @@ import type { Services } from '../../core/context.js';
 import { QUEUE_DOES_NOT_EXIST } from '../../core/errors.js';
 import { queueSettings } from '../../core/queue-attributes.js';
 import { parseQueueArn, queueArnOf } from '../../core/queue-url.js';
-import type { MoveTaskRecord, QueueId } from '../../core/types.js';
+import type { MoveTaskRecord, QueueId, QueueRecord } from '../../core/types.js';
 
 /** Messages moved per transaction when a task has no rate limit (AWS: "system optimised"). */
 const UNLIMITED_BATCH = 100;
@@ -55,19 +55,22 @@ export class MoveTaskRunner {
 
   private async tick(): Promise<void> {
     const tasks = (await this.services.storage.activeMoveTasks()).filter((task) => task.status === 'RUNNING');
+    if (tasks.length === 0) return;
+    // One queue lookup per tick serves every task (destinations and back-to-source moves resolve by ARN).
+    const { storage, identity } = this.services;
+    const queues = await storage.listQueues({ limit: 100_000 });
+    const byArn = new Map(queues.map((queue) => [queueArnOf(identity, queue.name), queue]));
     let unlimitedWork = false;
     for (const task of tasks) {
-      const moved = await this.advance(task);
+      const moved = await this.advance(task, byArn);
       if (moved > 0 && task.maxPerSecond === null) unlimitedWork = true;
     }
-    if (tasks.length > 0) this.schedule(unlimitedWork ? 0 : TICK_MS);
+    this.schedule(unlimitedWork ? 0 : TICK_MS);
   }
 
   /** Moves one tick's worth of messages for a task; completes or fails it when appropriate. */
-  private async advance(task: MoveTaskRecord): Promise<number> {
-    const { storage, clock, waiters, identity } = this.services;
-    const queues = await storage.listQueues({ limit: 100_000 });
-    const byArn = new Map(queues.map((queue) => [queueArnOf(identity, queue.name), queue]));
+  private async advance(task: MoveTaskRecord, byArn: ReadonlyMap<string, QueueRecord>): Promise<number> {
+    const { storage, clock, waiters } = this.services;
     const destination = task.destinationArn === null ? null : byArn.get(task.destinationArn);
     if (destination === undefined || !byArn.has(task.sourceArn)) {
       await storage.setMoveTaskStatus(task.taskId, 'FAILED', QUEUE_DOES_NOT_EXIST);

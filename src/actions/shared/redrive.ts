@@ -5,7 +5,7 @@ import { parseQueueArn } from '../../core/queue-url.js';
 import type { QueueRecord, RedriveTarget, StoredQueueAttributes } from '../../core/types.js';
 import { arnOf } from './queue.js';
 
-async function queueByArn(ctx: ActionContext, arn: string): Promise<QueueRecord | undefined> {
+export async function queueByArn(ctx: ActionContext, arn: string): Promise<QueueRecord | undefined> {
   const parsed = parseQueueArn(arn);
   if (!parsed || parsed.accountId !== ctx.identity.accountId || parsed.region !== ctx.identity.region) return undefined;
   return ctx.storage.getQueue(parsed.name);
@@ -48,5 +48,3 @@ export async function redriveTargetOf(ctx: ActionContext, queue: QueueRecord): P
     deadLetterRetentionMs: queueSettings(target.attributes).messageRetentionPeriodSeconds * 1000,
   };
 }
-
-export { queueByArn };
