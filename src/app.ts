@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type pino from 'pino';
 import type { ActionDef } from './actions/define-action.js';
 import { healthPlugin } from './api/health.js';
+import { debugEnabled } from './api/dispatch.js';
 import { sqsPlugin } from './api/sqs-plugin.js';
 import type { Services } from './core/context.js';
 
@@ -24,22 +25,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The request id is the AWS RequestId in every response. Never taken from a client header.
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    logController: new PathOnlyLogController(),
+    // fastify's own two lines per request cost more than serving a small SendMessage; requestLog below
+    // keeps one line per request at debug and slow ones at info.
+    disableRequestLogging: true,
   }) as unknown as FastifyInstance;
+  app.addHook('onResponse', requestLog);
   await app.register(healthPlugin, { services });
   await app.register(sqsPlugin, { services, actions, baseUrl });
   return app;
 }
 
-// fastify's own request lines log the full URL, and a Query GET carries the MessageBody in its query
-// string (R11: message bodies are never logged). These lines keep the path only.
-class PathOnlyLogController extends LogController {
-  override incomingRequest(request: FastifyRequest): void {
-    request.log.info({ method: request.method, path: pathOf(request.url) }, 'incoming request');
-  }
-  override routeNotFound(request: FastifyRequest): void {
-    request.log.info({ method: request.method, path: pathOf(request.url) }, 'route not found');
-  }
+/** A request slower than this is logged at info level, whatever the log level of request lines. */
+export const SLOW_REQUEST_MS = 1_000;
+
+// One line per answered request, at debug; slow ones at info so they show under the default level. Only
+// the path is logged: a Query GET carries the MessageBody in its query string (R11: bodies are never logged).
+async function requestLog(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const ms = reply.elapsedTime;
+  const slow = ms > SLOW_REQUEST_MS;
+  if (!slow && !debugEnabled(request.log)) return;
+  const line = { method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(ms) };
+  if (slow) request.log.info(line, 'slow request');
+  else request.log.debug(line, 'request completed');
 }
 
 const pathOf = (url: string) => url.split('?', 1)[0];

@@ -13,13 +13,15 @@ export const AddPermissionInput = z.object({
 
 export const addPermission = defineAction('AddPermission', () => AddPermissionInput, async (input, ctx) => {
   const queue = await requireQueue(ctx, input.QueueUrl);
-  const policy = addPermissionStatement({
-    policy: queue.attributes.Policy,
-    queueArn: arnOf(ctx, queue),
-    label: input.Label,
-    accountIds: input.AWSAccountIds,
-    actions: input.Actions,
+  await saveAttributes(ctx, queue.id, (current) => {
+    const policy = addPermissionStatement({
+      policy: current.attributes.Policy,
+      queueArn: arnOf(ctx, current),
+      label: input.Label,
+      accountIds: input.AWSAccountIds,
+      actions: input.Actions,
+    });
+    return withPolicy(current.attributes, policy);
   });
-  await saveAttributes(ctx, queue, withPolicy(queue.attributes, policy));
   return {};
 });

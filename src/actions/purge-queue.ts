@@ -8,11 +8,9 @@ export const PurgeQueueInput = z.object({ QueueUrl: QueueUrlInput });
 
 export const purgeQueue = defineAction('PurgeQueue', () => PurgeQueueInput, async (input, ctx) => {
   const queue = await requireQueue(ctx, input.QueueUrl);
-  const now = ctx.clock.now();
   // AWS allows one purge per queue every 60 seconds and answers 403 PurgeQueueInProgress otherwise.
-  if (queue.lastPurgedAt !== null && now - queue.lastPurgedAt < PURGE_INTERVAL_MS) {
-    throw SqsErrors.purgeQueueInProgress(queue.name);
-  }
-  await ctx.storage.purgeQueue(queue.id, now);
+  const outcome = await ctx.storage.purgeQueue(queue.id, ctx.clock.now(), PURGE_INTERVAL_MS);
+  if (outcome === 'tooSoon') throw SqsErrors.purgeQueueInProgress(queue.name);
+  if (outcome === 'queueGone') throw SqsErrors.queueDoesNotExist();
   return {};
 });

@@ -8,7 +8,8 @@ export const RemovePermissionInput = z.object({ QueueUrl: QueueUrlInput, Label: 
 
 export const removePermission = defineAction('RemovePermission', () => RemovePermissionInput, async (input, ctx) => {
   const queue = await requireQueue(ctx, input.QueueUrl);
-  const policy = removePermissionStatement(queue.attributes.Policy, arnOf(ctx, queue), input.Label);
-  await saveAttributes(ctx, queue, withPolicy(queue.attributes, policy));
+  await saveAttributes(ctx, queue.id, (current) =>
+    withPolicy(current.attributes, removePermissionStatement(current.attributes.Policy, arnOf(ctx, current), input.Label)),
+  );
   return {};
 });

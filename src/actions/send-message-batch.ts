@@ -5,7 +5,7 @@ import { messageSizeBytes } from '../core/message-attributes.js';
 import { defineAction } from './define-action.js';
 import { type BatchFailure, BatchEntryId, batchResult, checkBatchEntries, failureOf } from './shared/batch.js';
 import { SendFields } from './shared/message-input.js';
-import { checkFifoEntry, type PreparedSend, prepareSend } from './shared/prepare-send.js';
+import { checkFifoEntry, type PreparedSend, prepareSend, storeMessages } from './shared/prepare-send.js';
 import { QueueUrlInput, requireQueue } from './shared/queue.js';
 
 export const SendMessageBatchInput = z.object({
@@ -31,11 +31,7 @@ export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessa
       failed.push(failureOf(entry.Id, error));
     }
   }
-  const results =
-    accepted.length > 0
-      ? await ctx.storage.sendMessages(queue.id, accepted.map((a) => a.prepared.toStore), ctx.clock.now())
-      : [];
-  if (results.length > 0) ctx.waiters.notify(queue.id);
+  const results = accepted.length > 0 ? await storeMessages(ctx, queue, accepted.map((a) => a.prepared.toStore)) : [];
   const successful = accepted.map(({ id, prepared }, index) => ({
     Id: id,
     MessageId: results[index]!.messageId,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sequenceNumberOf } from '../core/ids.js';
 import { defineAction } from './define-action.js';
 import { SendFields } from './shared/message-input.js';
-import { prepareSend } from './shared/prepare-send.js';
+import { prepareSend, storeMessages } from './shared/prepare-send.js';
 import { QueueUrlInput, requireQueue } from './shared/queue.js';
 
 export const SendMessageInput = z.object({ QueueUrl: QueueUrlInput, ...SendFields });
@@ -10,8 +10,7 @@ export const SendMessageInput = z.object({ QueueUrl: QueueUrlInput, ...SendField
 export const sendMessage = defineAction('SendMessage', () => SendMessageInput, async (input, ctx) => {
   const queue = await requireQueue(ctx, input.QueueUrl);
   const prepared = prepareSend(ctx, queue, input, 'single');
-  const [result] = await ctx.storage.sendMessages(queue.id, [prepared.toStore], ctx.clock.now());
-  ctx.waiters.notify(queue.id);
+  const [result] = await storeMessages(ctx, queue, [prepared.toStore]);
   return {
     ...prepared.reply,
     // A FIFO duplicate inside the deduplication window is answered with the original message's id.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SqsErrors } from '../core/errors.js';
 import { defineAction } from './define-action.js';
 import { QueueUrlInput, requireQueue } from './shared/queue.js';
 
@@ -6,6 +7,6 @@ export const UntagQueueInput = z.object({ QueueUrl: QueueUrlInput, TagKeys: z.ar
 
 export const untagQueue = defineAction('UntagQueue', () => UntagQueueInput, async (input, ctx) => {
   const queue = await requireQueue(ctx, input.QueueUrl);
-  await ctx.storage.untagQueue(queue.id, input.TagKeys);
+  if ((await ctx.storage.untagQueue(queue.id, input.TagKeys)) === 'queueGone') throw SqsErrors.queueDoesNotExist();
   return {};
 });

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } fr
 import type { z } from 'zod';
 import type { ActionDef } from '../actions/define-action.js';
 import type { ActionContext, RequestContext, Services } from '../core/context.js';
+import type { Limits } from '../core/limits.js';
 import { SqsError, SqsErrors } from '../core/errors.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
 import { createWireRequest, type WireProtocol, type WireRequest, type WireResponse } from './protocol.js';
@@ -34,15 +35,14 @@ export async function dispatch(request: FastifyRequest, reply: FastifyReply, opt
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const wire = createWireRequest(request.headers, request.url, body);
   const protocol = detectProtocol(wire);
-  let log: FastifyBaseLogger = request.log;
+  let action: string | undefined;
   try {
-    const action = protocol.readAction(wire);
+    action = protocol.readAction(wire);
     if (action === undefined) return sendUnknownOperation(request, reply);
-    log = request.log.child({ action, protocol: protocol.name });
-    const response = await runAction(request, reply, options, { wire, protocol, action, log });
+    const response = await runAction(request, reply, options, { wire, protocol, action, log: request.log });
     send(reply, response);
   } catch (error) {
-    send(reply, encodeFailure(error, protocol, request, log));
+    send(reply, encodeFailure(error, protocol, request, action));
   }
 }
 
@@ -69,12 +69,32 @@ async function runAction(
   const input = protocol.decode(action, wire);
   // Java SDK v1 drops the QueueUrl parameter and posts to the queue's path instead; the parameter wins.
   if (onQueuePath && input.QueueUrl === undefined) input.QueueUrl = `${context.baseUrl}/${accountId}/${queueName}`;
-  log.debug({ queueUrl: input.QueueUrl }, 'dispatch');
-  const parsed = def.input(options.services.limits).safeParse(input);
+  if (debugEnabled(log)) log.debug({ action, protocol: protocol.name, queueUrl: input.QueueUrl }, 'dispatch');
+  const parsed = inputSchema(def, options.services.limits).safeParse(input);
   if (!parsed.success) throw toSqsError(parsed.error, input);
   const ctx: ActionContext = { ...options.services, log, request: context };
   const output: object = await def.run(parsed.data, ctx);
   return protocol.encodeResult(action, output, request.id);
+}
+
+// Schemas depend only on the server limits, so each is built once per (limits, action) instead of per request
+// (building a zod object schema costs more than parsing a small input with it).
+const schemaCache = new WeakMap<Limits, Map<ActionDef<any, any>, z.ZodType>>();
+
+function inputSchema(def: ActionDef<any, any>, limits: Limits): z.ZodType {
+  let byAction = schemaCache.get(limits);
+  if (!byAction) schemaCache.set(limits, (byAction = new Map()));
+  const cached = byAction.get(def);
+  if (cached) return cached;
+  const schema: z.ZodType = def.input(limits);
+  byAction.set(def, schema);
+  return schema;
+}
+
+/** pino's isLevelEnabled, which fastify's logger type omits: lets a hot path skip building a debug line. */
+export function debugEnabled(log: FastifyBaseLogger): boolean {
+  const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
+  return check ? check.call(log, 'debug') : true;
 }
 
 function requestContext(request: FastifyRequest, reply: FastifyReply, options: DispatchOptions): RequestContext {
@@ -134,10 +154,10 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function encodeFailure(error: unknown, protocol: WireProtocol, request: FastifyRequest, log = request.log): WireResponse {
+function encodeFailure(error: unknown, protocol: WireProtocol, request: FastifyRequest, action?: string): WireResponse {
   if (error instanceof SqsError) return protocol.encodeError(error, request.id);
   // Logged with its stack; the client only ever sees the generic InternalFailure.
-  log.error({ err: error }, 'unhandled error');
+  request.log.error({ err: error, action, protocol: protocol.name }, 'unhandled error');
   return protocol.encodeError(SqsErrors.internalFailure(), request.id);
 }
 

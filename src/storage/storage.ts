@@ -1,7 +1,26 @@
 // The storage port. Every method is atomic on its own (one transaction), asynchronous, batch-first and
 // clock-free: `now` is always an argument. Storage enforces no SQS validation rules; it stores, claims and
-// reports what happened so actions can decide which SQS error applies. A second backend (e.g. Postgres)
-// implements this interface and runs test/storage/contract.ts.
+// reports what happened (typed outcomes, never a plain Error for an expected situation such as a queue
+// deleted by a concurrent request) so actions can decide which SQS error applies. Every read-modify-write
+// of a queue happens inside one method, never across an await in an action, so concurrent changes cannot
+// lose one another. A second backend (e.g. PostgreSQL) implements this interface and runs
+// test/storage/contract.ts.
+//
+// What the SQLite adapter relies on that a shared-database backend must provide another way:
+//  - Single writer. SQLite runs every write in one process, serialised by the write batcher, so a claim
+//    (read candidates, then update them) cannot race another claim. A shared database needs claims that are
+//    correct under concurrency: `SELECT … FOR UPDATE SKIP LOCKED` in the claiming transaction.
+//  - Commit-ordered sequence. `seq` (FIFO order, SequenceNumber) comes from SQLite's rowid, which grows in
+//    commit order because there is one writer. Concurrent writers need a per-queue order that cannot be
+//    overtaken by a transaction that commits later (e.g. a per-queue counter row locked by the send).
+//  - The queue cache (storage/queue-cache.ts) is invalidated by this node's writes; other nodes' writes
+//    must invalidate it too (LISTEN/NOTIFY on the same channel as long-poll wake-ups).
+//  - Approximate counts are kept in memory from this node's writes (sqlite/message-counts.ts); a shared
+//    database keeps them in a table or estimates them.
+//  - Long-poll wake-ups (core/waiters.ts) are in-process; another node's send must reach them.
+
+/** The queue was deleted (or never existed) when the operation ran. */
+export type QueueGone = 'queueGone';
 
 import type {
   ClaimedMessage,
@@ -26,6 +45,7 @@ export interface NewQueue {
   deadLetterTargetArn: string | null;
 }
 
+/** What editQueue stores: the new attributes with the columns storage derives from them. */
 export interface QueueUpdate {
   attributes: StoredQueueAttributes;
   retentionMs: number;
@@ -77,8 +97,9 @@ export interface ReceiveRequest {
 export interface ReceiveResult {
   messages: ClaimedMessage[];
   /**
-   * Earliest future instant at which something in this queue may become receivable (a delay ends, a
-   * visibility timeout expires), or null when nothing is pending. Long polls wait at most until then.
+   * When no message was claimed: the earliest future instant at which something in this queue may become
+   * receivable (a delay ends, a visibility timeout expires), or null when nothing is pending. Long polls
+   * wait at most until then. Null whenever messages were claimed.
    */
   nextVisibleAt: number | null;
   /** Queues that received messages by redrive during this call, so their waiters can be woken. */
@@ -106,6 +127,14 @@ export interface VisibilityChange {
 }
 
 export type VisibilityOutcome = HandleOutcome | 'overLimit';
+
+export type PurgeOutcome = 'purged' | QueueGone
+  /** The previous purge is less than minIntervalMs ago (AWS: one purge per queue every 60 seconds). */
+  | 'tooSoon';
+
+export type TagOutcome = 'tagged' | QueueGone
+  /** The queue would have more than maxTags tags; nothing was changed. */
+  | 'overLimit';
 
 export interface QueueStats {
   visible: number;
@@ -144,24 +173,35 @@ export interface MoveBatchResult {
 
 export interface Storage {
   createQueue(queue: NewQueue, now: number, recreateDelayMs: number): Promise<CreateQueueResult>;
+  /** Served from an in-memory cache that every queue write keeps coherent (see storage/queue-cache.ts). */
   getQueue(name: string): Promise<QueueRecord | undefined>;
   getQueueById(id: QueueId): Promise<QueueRecord | undefined>;
   listQueues(request: ListQueuesRequest): Promise<QueueRecord[]>;
   /** Names are ordered; `afterName` paginates. */
   listDeadLetterSources(deadLetterArn: string, request: Omit<ListQueuesRequest, 'prefix'>): Promise<QueueRecord[]>;
-  updateQueue(id: QueueId, update: QueueUpdate, now: number): Promise<QueueRecord | undefined>;
-  /** Deletes the queue with its messages, tags and tasks; remembers the name and time. */
+  /**
+   * Read-modify-write of a queue's attributes in one transaction: `edit` gets the current record and returns
+   * what to store. It must be synchronous and pure (a backend may run it inside a database transaction);
+   * an error it throws aborts the change and rejects the promise with that error.
+   */
+  editQueue(id: QueueId, edit: (queue: QueueRecord) => QueueUpdate, now: number): Promise<QueueRecord | QueueGone>;
+  /** Deletes the queue with its messages, tags and tasks; remembers the name and time. False when gone. */
   deleteQueue(id: QueueId, now: number): Promise<boolean>;
-  /** Deletes every message and the FIFO deduplication history; records lastPurgedAt. */
-  purgeQueue(id: QueueId, now: number): Promise<void>;
-  tagQueue(id: QueueId, tags: Record<string, string>): Promise<void>;
-  untagQueue(id: QueueId, keys: string[]): Promise<void>;
+  /**
+   * Unless the last purge is less than minIntervalMs old: deletes every message and the FIFO deduplication
+   * history and records lastPurgedAt. The check and the purge are one transaction.
+   */
+  purgeQueue(id: QueueId, now: number, minIntervalMs: number): Promise<PurgeOutcome>;
+  /** Adds or overwrites tags, unless the queue would then have more than maxTags. */
+  tagQueue(id: QueueId, tags: Record<string, string>, maxTags: number): Promise<TagOutcome>;
+  untagQueue(id: QueueId, keys: string[]): Promise<'untagged' | QueueGone>;
 
   /** One transaction for the whole array; results in input order. */
-  sendMessages(queueId: QueueId, messages: MessageToSend[], now: number): Promise<SendResult[]>;
+  sendMessages(queueId: QueueId, messages: MessageToSend[], now: number): Promise<SendResult[] | QueueGone>;
   receiveMessages(request: ReceiveRequest): Promise<ReceiveResult>;
   deleteMessages(queueId: QueueId, requests: DeleteRequest[], now: number): Promise<HandleOutcome[]>;
   changeVisibilities(queueId: QueueId, changes: VisibilityChange[], now: number): Promise<VisibilityOutcome[]>;
+  /** Approximate counts at a cost that does not grow with the number of visible messages. */
   queueStats(queueId: QueueId, now: number): Promise<QueueStats>;
   /** Earliest future visibleAt in the queue (for long-poll wake-ups), or null. */
   nextVisibleAt(queueId: QueueId, now: number): Promise<number | null>;

@@ -11,6 +11,7 @@ import { handlesSql } from '../../src/storage/sqlite/messages-handles.js';
 import { receiveSql } from '../../src/storage/sqlite/messages-receive.js';
 import { sendSql } from '../../src/storage/sqlite/messages-send.js';
 import { statsSql } from '../../src/storage/sqlite/messages-stats.js';
+import { countsSql } from '../../src/storage/sqlite/message-counts.js';
 import { moveTasksSql } from '../../src/storage/sqlite/move-tasks.js';
 import { queuesSql } from '../../src/storage/sqlite/queues.js';
 import { queueWritesSql } from '../../src/storage/sqlite/queues-write.js';
@@ -97,7 +98,7 @@ describe('sqlite storage', () => {
     const results = await Promise.all([
       ...Array.from({ length: 10 }, (_, i) => send(storage, queue.id, T0, `m${i}`)),
       receive(storage, queue, T0, { max: 1 }),
-      storage.tagQueue(queue.id, { a: 'b' }),
+      storage.tagQueue(queue.id, { a: 'b' }, 50),
     ]);
     // then
     expect(results).toHaveLength(12);
@@ -110,7 +111,11 @@ describe('sqlite storage', () => {
     // given
     const db = new Database(':memory:');
     db.exec('CREATE TABLE t (v TEXT NOT NULL)');
-    const batcher = new WriteBatcher(db);
+    const hooks: string[] = [];
+    const batcher = new WriteBatcher(db, {
+      operationDone: (succeeded) => hooks.push(succeeded ? 'op ok' : 'op failed'),
+      groupDone: (committed) => hooks.push(committed ? 'committed' : 'failed'),
+    });
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     let insideTransaction = false;
     // when
@@ -131,6 +136,7 @@ describe('sqlite storage', () => {
     expect(db.inTransaction).toBe(false);
     expect(db.prepare('SELECT v FROM t ORDER BY rowid').pluck().all()).toEqual(['kept-1', 'kept-2']);
     expect(batcher.stats).toEqual({ transactions: 1, operations: 3 });
+    expect(hooks).toEqual(['op ok', 'op failed', 'op ok', 'committed']);
     db.close();
   });
 
@@ -166,14 +172,20 @@ describe('sqlite storage', () => {
       ...prefixed('relocate', relocateSql), ...prefixed('send', sendSql), ...prefixed('fifoWalk', fifoWalkSql),
       ...prefixed('fairWalk', fairWalkSql), ...prefixed('stats', statsSql), ...prefixed('attempts', attemptsSql),
       ...prefixed('receive', receiveSql), ...prefixed('handles', handlesSql), ...prefixed('moveTasks', moveTasksSql),
-      ...prefixed('maintenance', maintenanceSql),
+      ...prefixed('maintenance', maintenanceSql), ...prefixed('counts', countsSql),
     };
+    // Scanning json_each walks the bound array of at most one batch of seqs, and a subquery scan walks the
+    // rows of a subquery bounded by its LIMIT: neither is a table.
+    const isTableScan = (line: string) =>
+      line.startsWith('SCAN') && !line.startsWith('SCAN json_each') && !line.startsWith('SCAN (subquery');
+    // Runs once when the store opens, to load every queue's message total; never on a request.
+    const scanAllowed = new Set(['counts.totals']);
     // A handful of RUNNING/CANCELLING tasks are sorted in memory; nothing else may sort.
     const sortAllowed = new Set(['moveTasks.active']);
     // then
     for (const [name, sql] of Object.entries(statements)) {
       const plan = explain(storage.database, sql);
-      expect(plan.filter((line) => line.startsWith('SCAN')), `${name}: ${plan.join(' | ')}`).toEqual([]);
+      if (!scanAllowed.has(name)) expect(plan.filter(isTableScan), `${name}: ${plan.join(' | ')}`).toEqual([]);
       if (!sortAllowed.has(name)) expect(plan.filter((line) => line.includes('TEMP B-TREE')), name).toEqual([]);
     }
     await storage.close();

@@ -13,7 +13,7 @@ import {
 } from '../../core/message-attributes.js';
 import { queueSettings } from '../../core/queue-attributes.js';
 import type { MessageAttributeMap, QueueRecord } from '../../core/types.js';
-import type { MessageToSend } from '../../storage/storage.js';
+import type { MessageToSend, SendResult } from '../../storage/storage.js';
 import type { SendEntry } from './message-input.js';
 
 /** SendMessage and SendMessageBatch word some errors differently (reference §2, §9.10). */
@@ -133,4 +133,15 @@ export function prepareSend(ctx: ActionContext, queue: QueueRecord, entry: SendE
         Object.keys(explicitSystem).length > 0 ? md5OfMessageAttributes(explicitSystem) : undefined,
     },
   };
+}
+
+/**
+ * Stores prepared messages in one transaction and wakes the queue's long polls. A queue deleted since the
+ * action resolved it answers QueueDoesNotExist, as if it had been gone before the request.
+ */
+export async function storeMessages(ctx: ActionContext, queue: QueueRecord, messages: MessageToSend[]): Promise<SendResult[]> {
+  const results = await ctx.storage.sendMessages(queue.id, messages, ctx.clock.now());
+  if (results === 'queueGone') throw SqsErrors.queueDoesNotExist();
+  ctx.waiters.notify(queue.id);
+  return results;
 }

@@ -1,21 +1,33 @@
 import type { ActionContext } from '../../core/context.js';
 import { SqsErrors } from '../../core/errors.js';
 import { queueSettings } from '../../core/queue-attributes.js';
-import type { QueueRecord, StoredQueueAttributes } from '../../core/types.js';
+import type { QueueId, QueueRecord, StoredQueueAttributes } from '../../core/types.js';
 
-/** Replaces a queue's stored attributes, with the columns storage derives from them (retention, DLQ target). */
-export async function saveAttributes(ctx: ActionContext, queue: QueueRecord, attributes: StoredQueueAttributes): Promise<void> {
-  const settings = queueSettings(attributes);
-  const updated = await ctx.storage.updateQueue(
-    queue.id,
-    {
-      attributes,
-      retentionMs: settings.messageRetentionPeriodSeconds * 1000,
-      deadLetterTargetArn: settings.redrivePolicy?.deadLetterTargetArn ?? null,
+/**
+ * Replaces a queue's stored attributes with what `edit` makes of the current ones, with the columns storage
+ * derives from them (retention, DLQ target). `edit` runs inside storage's write, on the queue as it is at
+ * that moment, so two concurrent changes (SetQueueAttributes, AddPermission, ...) never lose one another;
+ * an SqsError it throws is the action's answer.
+ */
+export async function saveAttributes(
+  ctx: ActionContext,
+  queueId: QueueId,
+  edit: (queue: QueueRecord) => StoredQueueAttributes,
+): Promise<void> {
+  const updated = await ctx.storage.editQueue(
+    queueId,
+    (queue) => {
+      const attributes = edit(queue);
+      const settings = queueSettings(attributes);
+      return {
+        attributes,
+        retentionMs: settings.messageRetentionPeriodSeconds * 1000,
+        deadLetterTargetArn: settings.redrivePolicy?.deadLetterTargetArn ?? null,
+      };
     },
     ctx.clock.now(),
   );
-  if (!updated) throw SqsErrors.queueDoesNotExist();
+  if (updated === 'queueGone') throw SqsErrors.queueDoesNotExist();
 }
 
 /** Stores a new Policy document (undefined removes it), leaving every other attribute as it was. */

@@ -5,10 +5,15 @@ export const TagsInput = z.record(z.string(), z.string());
 
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
+/** A queue holds at most this many tags (SQS tagging docs). */
+export const MAX_TAGS = 50;
+
+export const tooManyTags = () => SqsErrors.invalidParameterValue(`Too many tags added for queue. The maximum is ${MAX_TAGS}.`);
+
 /** Tag limits from the SQS tagging docs: key 1–128, value 0–256, no `aws:` prefix, limited charset. */
 export function checkTags(tags: Record<string, string>): void {
   const entries = Object.entries(tags);
-  if (entries.length > 50) throw SqsErrors.invalidParameterValue('Too many tags added for queue. The maximum is 50.');
+  if (entries.length > MAX_TAGS) throw tooManyTags();
   for (const [key, value] of entries) {
     if (key.length < 1 || key.length > 128 || !TAG_CHARS.test(key)) {
       throw SqsErrors.invalidParameterValue(`Tag key ${key} is invalid. Keys are 1 to 128 letters, digits, spaces and _.:/=+-@.`);

@@ -24,7 +24,7 @@ export const fairWalkSql = {
     WHERE queue_id = @queueId AND ready_at <= @now ORDER BY ready_at, head_seq LIMIT @limit`,
   // Uses messages_group_ready (queue_id, group_id, visible_at, seq); the row-value cursor is a range on it.
   groupReady: `SELECT * FROM messages INDEXED BY messages_group_ready
-    WHERE queue_id = @queueId AND group_id = @groupId AND visible_at <= @now AND expires_at > @now
+    WHERE queue_id = @queueId AND group_id = @groupId AND dedup_id IS NULL AND visible_at <= @now AND expires_at > @now
       AND (visible_at, seq) > (@afterVisibleAt, @afterSeq)
     ORDER BY visible_at, seq LIMIT @limit`,
 } as const;
@@ -91,7 +91,7 @@ export function prepareFairWalk(db: Database.Database, groups: GroupOps) {
         if (remaining === 0) break;
         const used = walkGroup(queueId, groupId, now, Math.min(share, remaining), visit, state);
         remaining -= used;
-        groups.refresh(queueId, groupId, false, now, used > 0);
+        groups.refresh(queueId, groupId, 'fair', now, used > 0);
       }
     }
   };

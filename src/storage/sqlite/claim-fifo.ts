@@ -32,7 +32,7 @@ export const fifoWalkSql = {
     ORDER BY ready_at, head_seq LIMIT 1`,
   // Uses messages_group_order (queue_id, group_id, seq).
   groupPage: `SELECT * FROM messages INDEXED BY messages_group_order
-    WHERE queue_id = @queueId AND group_id = @groupId AND seq > @afterSeq
+    WHERE queue_id = @queueId AND group_id = @groupId AND dedup_id IS NOT NULL AND seq > @afterSeq
     ORDER BY seq LIMIT @limit`,
 } as const;
 
@@ -88,7 +88,7 @@ export function prepareFifoWalk(db: Database.Database, groups: GroupOps) {
       if (visited.has(group.group_id)) continue;
       visited.add(group.group_id);
       remaining -= walkGroup(queueId, group.group_id, now, remaining, visit);
-      groups.refresh(queueId, group.group_id, true, now);
+      groups.refresh(queueId, group.group_id, 'fifo', now);
     }
   };
 }

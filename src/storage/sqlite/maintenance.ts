@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupOps } from './groups.js';
+import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
 
 // Retention expiry and cleanup. Expired rows are already invisible to every read (each filters on
@@ -24,7 +25,8 @@ export const maintenanceSql = {
   forgetDeletedQueues: `DELETE FROM deleted_queues WHERE deleted_at <= ?`,
 } as const;
 
-export function prepareMaintenance(db: Database.Database, reads: QueueReads, groups: GroupOps) {
+export function prepareMaintenance(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
+  const { reads, groups, counts } = deps;
   const expireMessages = db.prepare<{ now: number; limit: number }, { queue_id: number; group_id: string }>(
     maintenanceSql.expireMessages,
   );
@@ -38,11 +40,12 @@ export function prepareMaintenance(db: Database.Database, reads: QueueReads, gro
       const deleted = expireMessages.all({ now, limit: EXPIRY_CHUNK });
       const touched = new Map<string, { queueId: number; groupId: string }>();
       for (const row of deleted) {
+        counts.add(row.queue_id, -1);
         touched.set(`${row.queue_id}\u0000${row.group_id}`, { queueId: row.queue_id, groupId: row.group_id });
       }
       for (const { queueId, groupId } of touched.values()) {
         const queue = reads.info(queueId);
-        if (queue) groups.refresh(queueId, groupId, queue.fifo, now);
+        if (queue) groups.refresh(queueId, groupId, queue.mode, now);
       }
       return deleted.length;
     },

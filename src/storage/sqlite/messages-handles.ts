@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DeleteRequest, HandleOutcome, VisibilityChange, VisibilityOutcome } from '../storage.js';
 import type { GroupOps } from './groups.js';
+import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
 
 // deleteMessages and changeVisibilities. SQS returns a new receipt handle on every receive and only the
@@ -24,14 +25,15 @@ interface HandleRow {
   received_at: number | null;
 }
 
-export function prepareHandles(db: Database.Database, reads: QueueReads, groups: GroupOps) {
+export function prepareHandles(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
+  const { reads, groups, counts } = deps;
   const find = db.prepare<{ seq: number; queueId: number }, HandleRow>(handlesSql.find);
   const remove = db.prepare<[number]>(handlesSql.delete);
   const setVisibleAt = db.prepare<{ seq: number; visibleAt: number }>(handlesSql.setVisibleAt);
 
   return {
     deleteMessages(queueId: number, requests: DeleteRequest[], now: number): HandleOutcome[] {
-      const fifo = reads.info(queueId)?.fifo ?? false;
+      const mode = reads.info(queueId)?.mode ?? 'plain';
       return requests.map(({ ref, allowStale }): HandleOutcome => {
         const row = find.get({ seq: ref.seq, queueId });
         if (!row) return 'gone';
@@ -39,14 +41,15 @@ export function prepareHandles(db: Database.Database, reads: QueueReads, groups:
           row.receipt_token !== ref.receiptToken ? 'stale' : row.visible_at <= now ? 'expired' : 'ok';
         if (outcome !== 'ok' && !allowStale) return outcome;
         remove.run(row.seq);
+        counts.add(queueId, -1);
         // Deleting anything but the group's head leaves the head where it is.
-        if (groups.head(queueId, row.group_id)?.head_seq === row.seq) groups.refresh(queueId, row.group_id, fifo, now);
+        if (groups.head(queueId, row.group_id, mode)?.head_seq === row.seq) groups.refresh(queueId, row.group_id, mode, now);
         return 'ok';
       });
     },
 
     changeVisibilities(queueId: number, changes: VisibilityChange[], now: number): VisibilityOutcome[] {
-      const fifo = reads.info(queueId)?.fifo ?? false;
+      const mode = reads.info(queueId)?.mode ?? 'plain';
       return changes.map(({ ref, visibleAt, maxVisibleAfterReceiveMs }): VisibilityOutcome => {
         const row = find.get({ seq: ref.seq, queueId });
         if (!row) return 'gone';
@@ -54,10 +57,10 @@ export function prepareHandles(db: Database.Database, reads: QueueReads, groups:
         if (visibleAt - (row.received_at ?? now) > maxVisibleAfterReceiveMs) return 'overLimit';
         // Also when the visibility already ended but nobody received the message since: AWS answers 200.
         setVisibleAt.run({ seq: row.seq, visibleAt });
-        const head = groups.head(queueId, row.group_id);
+        const head = groups.head(queueId, row.group_id, mode);
         // The head moves if this was the head, or (standard) if it is now visible before the head.
         if (!head || head.head_seq === row.seq || visibleAt < head.head_visible_at) {
-          groups.refresh(queueId, row.group_id, fifo, now);
+          groups.refresh(queueId, row.group_id, mode, now);
         }
         return 'ok';
       });

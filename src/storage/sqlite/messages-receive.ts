@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newReceiptToken } from '../../core/ids.js';
 import type Database from 'better-sqlite3';
 import type { ClaimedMessage, RedriveTarget } from '../../core/types.js';
 import type { ReceiveRequest, ReceiveResult } from '../storage.js';
@@ -15,16 +15,27 @@ import type { Stats } from './messages-stats.js';
 // when visible_at <= now < expires_at; claiming pushes visible_at to now + visibilityMs and mints a new
 // receipt token, which invalidates older handles (delete/changeVisibility compare it, like a CAS).
 
+// One random token per receive, made distinct per message by its seq: a handle names (queue, seq, token),
+// and only its latest token is accepted.
+const CLAIM_SET = `receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, @now),
+      received_at = @now, visible_at = @visibleAt, receipt_token = @token || seq`;
+
 export const receiveSql = {
   // messages primary key. Only hot-row columns change; the payload row is never rewritten.
-  claim: `UPDATE messages SET receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, @now),
-      received_at = @now, visible_at = @visibleAt, receipt_token = @token
-    WHERE seq = @seq RETURNING *`,
-  // message_payloads primary key.
-  payload: `SELECT body, attributes_json, system_attributes_json FROM message_payloads WHERE seq = ?`,
+  claim: `UPDATE messages SET ${CLAIM_SET} WHERE seq = @seq RETURNING *`,
+  // Plain queues: the candidates of one receive, oldest visible first. Covered by messages_visibility
+  // (queue_id, visible_at, seq, receive_count, expires_at): no table lookups.
+  plainCandidates: `SELECT seq, receive_count FROM messages INDEXED BY messages_visibility
+    WHERE queue_id = @queueId AND visible_at <= @now AND expires_at > @now
+    ORDER BY visible_at, seq LIMIT @limit`,
+  // Plain queues: all claims of a receive in one statement (messages primary key per element).
+  claimMany: `UPDATE messages SET ${CLAIM_SET} WHERE seq IN (SELECT value FROM json_each(@seqs)) RETURNING *`,
+  // message_payloads primary key per element.
+  payloads: `SELECT seq, body, attributes_json, system_attributes_json FROM message_payloads
+    WHERE seq IN (SELECT value FROM json_each(?))`,
+  // messages primary key (a candidate that must be redriven needs its whole row).
+  row: `SELECT * FROM messages WHERE seq = ?`,
 } as const;
-
-const newReceiptToken = (): string => randomBytes(12).toString('base64url');
 
 interface ReceiveDeps {
   reads: QueueReads;
@@ -39,12 +50,65 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
   const claim = db.prepare<{ seq: number; now: number; visibleAt: number; token: string }, MessageRow>(
     receiveSql.claim,
   );
-  const payload = db.prepare<[number], PayloadRow>(receiveSql.payload);
+  const plainCandidates = db.prepare<{ queueId: number; now: number; limit: number }, { seq: number; receive_count: number }>(
+    receiveSql.plainCandidates,
+  );
+  const claimMany = db.prepare<{ seqs: string; now: number; visibleAt: number; token: string }, MessageRow>(
+    receiveSql.claimMany,
+  );
+  const payloads = db.prepare<[string], PayloadRow & { seq: number }>(receiveSql.payloads);
+  const rowOf = db.prepare<[number], MessageRow>(receiveSql.row);
 
-  const toClaimed = (row: MessageRow): ClaimedMessage => {
-    const body = payload.get(row.seq);
-    if (!body) throw new Error(`message ${row.seq} has no payload`);
-    return toClaimedMessage(row, body);
+  /** Rows in claim order, with their payloads fetched in one statement. */
+  const toClaimed = (rows: MessageRow[]): ClaimedMessage[] => {
+    if (rows.length === 0) return [];
+    const bySeq = new Map(payloads.all(JSON.stringify(rows.map((row) => row.seq))).map((p) => [p.seq, p]));
+    return rows.map((row) => {
+      const body = bySeq.get(row.seq);
+      if (!body) throw new Error(`message ${row.seq} has no payload`);
+      return toClaimedMessage(row, body);
+    });
+  };
+
+  /**
+   * Plain queues: the oldest visible candidates, read from the covering index; those that would exceed
+   * maxReceiveCount are redriven, the rest claimed by one UPDATE. A round that redrove some leaves free
+   * slots, so it repeats (each round removes what it redrove from the candidates, so this ends).
+   */
+  const claimPlain = (
+    queueId: number,
+    now: number,
+    max: number,
+    visibleAt: number,
+    redriveRow: ((row: MessageRow) => boolean) | null,
+    maxReceiveCount: number,
+  ): MessageRow[] => {
+    const claimed: MessageRow[] = [];
+    const seen = new Set<number>();
+    const token = newReceiptToken();
+    while (claimed.length < max) {
+      const limit = max - claimed.length;
+      const candidates = plainCandidates.all({ queueId, now, limit });
+      const toClaim: number[] = [];
+      let redriven = 0;
+      for (const candidate of candidates) {
+        // With VisibilityTimeout 0 a claimed message stays visible; it is not taken twice in one receive.
+        if (seen.has(candidate.seq)) continue;
+        seen.add(candidate.seq);
+        const row = redriveRow && candidate.receive_count >= maxReceiveCount ? rowOf.get(candidate.seq) : undefined;
+        if (row && redriveRow!(row)) redriven += 1;
+        else toClaim.push(candidate.seq);
+      }
+      if (toClaim.length > 0) {
+        const rows = claimMany.all({ seqs: JSON.stringify(toClaim), now, visibleAt, token });
+        const order = new Map(toClaim.map((seq, index) => [seq, index]));
+        rows.sort((a, b) => order.get(a.seq)! - order.get(b.seq)!);
+        claimed.push(...rows);
+      }
+      // Another round only fills slots that redriven messages left, and only while it finds new ones.
+      if (redriven === 0 || candidates.length < limit) break;
+    }
+    return claimed;
   };
 
   /**
@@ -67,7 +131,7 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
         DeadLetterQueueSourceArn: { DataType: 'String', StringValue: redrive.sourceArn },
       }),
     };
-    deps.relocate(row, dlq, fields);
+    deps.relocate(row, dlq, fields, now);
   };
 
   return function receiveMessages(request: ReceiveRequest): ReceiveResult {
@@ -77,11 +141,8 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
     const visibleAt = now + request.visibilityMs;
 
     if (request.attemptId !== undefined) {
-      const replayed = deps.attempts.replay(queueId, request.attemptId, now, visibleAt, queue.fifo);
-      if (replayed) {
-        const nextVisibleAt = deps.stats.nextVisibleAt(queueId, now);
-        return { messages: replayed.map(toClaimed), nextVisibleAt, redrivenTo: [] };
-      }
+      const replayed = deps.attempts.replay(queueId, request.attemptId, now, visibleAt, queue.mode);
+      if (replayed) return { messages: toClaimed(replayed), nextVisibleAt: null, redrivenTo: [] };
     }
 
     // A redrive policy whose DLQ no longer exists (or is this queue itself, which would move a message
@@ -90,29 +151,38 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
     const dlqInfo = redrive ? deps.reads.info(redrive.deadLetterQueueId) : undefined;
     const dlq = redrive && dlqInfo ? { queueId: redrive.deadLetterQueueId, fifo: dlqInfo.fifo } : null;
     let redriven = false;
-    const claimedRows: MessageRow[] = [];
-
-    const visit = (row: MessageRow): 'counted' | 'uncounted' => {
-      if (redrive && dlq && row.receive_count >= redrive.maxReceiveCount) {
-        moveToDeadLetterQueue(row, redrive, dlq, now);
-        redriven = true;
-        return 'uncounted';
-      }
-      const claimed = claim.get({ seq: row.seq, now, visibleAt, token: newReceiptToken() });
-      if (!claimed) throw new Error(`message ${row.seq} vanished during its claim`);
-      claimedRows.push(claimed);
-      return 'counted';
+    const redriveRow = (row: MessageRow): boolean => {
+      if (!redrive || !dlq || row.receive_count < redrive.maxReceiveCount) return false;
+      moveToDeadLetterQueue(row, redrive, dlq, now);
+      redriven = true;
+      return true;
     };
 
-    if (queue.fifo) deps.fifoWalk(queueId, now, request.max, visit);
-    else deps.fairWalk(queueId, now, request.max, visit);
+    let claimedRows: MessageRow[];
+    if (queue.mode === 'plain') {
+      const maxReceiveCount = redrive && dlq ? redrive.maxReceiveCount : Number.POSITIVE_INFINITY;
+      claimedRows = claimPlain(queueId, now, request.max, visibleAt, dlq ? redriveRow : null, maxReceiveCount);
+    } else {
+      claimedRows = [];
+      const token = newReceiptToken();
+      const visit = (row: MessageRow): 'counted' | 'uncounted' => {
+        if (redriveRow(row)) return 'uncounted';
+        const claimed = claim.get({ seq: row.seq, now, visibleAt, token });
+        if (!claimed) throw new Error(`message ${row.seq} vanished during its claim`);
+        claimedRows.push(claimed);
+        return 'counted';
+      };
+      if (queue.mode === 'fifo') deps.fifoWalk(queueId, now, request.max, visit);
+      else deps.fairWalk(queueId, now, request.max, visit);
+    }
 
     if (request.attemptId !== undefined && claimedRows.length > 0) {
       deps.attempts.remember(queueId, request.attemptId, claimedRows, now);
     }
     return {
-      messages: claimedRows.map(toClaimed),
-      nextVisibleAt: deps.stats.nextVisibleAt(queueId, now),
+      messages: toClaimed(claimedRows),
+      // Only a receive that found nothing needs it: a long poll waits at most until then.
+      nextVisibleAt: claimedRows.length > 0 ? null : deps.stats.nextVisibleAt(queueId, now),
       redrivenTo: redriven && dlq ? [dlq.queueId] : [],
     };
   };

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { MessageToSend, SendResult } from '../storage.js';
+import type { MessageToSend, QueueGone, SendResult } from '../storage.js';
 import type { GroupOps } from './groups.js';
+import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
 import { groupKey } from './rows.js';
 
@@ -30,7 +31,8 @@ interface DedupKey {
   dedupId: string;
 }
 
-export function prepareSend(db: Database.Database, reads: QueueReads, groups: GroupOps) {
+export function prepareSend(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
+  const { reads, groups, counts } = deps;
   const findDuplicate = db.prepare<DedupKey, { message_id: string; seq: number; expires_at: number }>(
     sendSql.findDuplicate,
   );
@@ -40,9 +42,10 @@ export function prepareSend(db: Database.Database, reads: QueueReads, groups: Gr
     sendSql.rememberDedup,
   );
 
-  return function sendMessages(queueId: number, messages: MessageToSend[], now: number): SendResult[] {
+  return function sendMessages(queueId: number, messages: MessageToSend[], now: number): SendResult[] | QueueGone {
     const queue = reads.info(queueId);
-    if (!queue) throw new Error(`queue ${queueId} does not exist`);
+    if (!queue) return 'queueGone';
+    let mode = queue.mode;
     return messages.map(({ message, deduplication }): SendResult => {
       const dedupKey = deduplication && { queueId, scope: deduplication.scope, dedupId: deduplication.deduplicationId };
       if (dedupKey) {
@@ -52,6 +55,7 @@ export function prepareSend(db: Database.Database, reads: QueueReads, groups: Gr
         }
       }
       const group = groupKey(message.groupId);
+      mode = groups.admit(queueId, group, mode, now);
       const seq = insert.get({
         queueId,
         messageId: message.messageId,
@@ -70,7 +74,8 @@ export function prepareSend(db: Database.Database, reads: QueueReads, groups: Gr
         attributesJson: JSON.stringify(message.attributes),
         systemAttributesJson: JSON.stringify(message.systemAttributes),
       });
-      groups.noteSent(queueId, group, seq, message.visibleAt, queue.fifo);
+      groups.noteSent(queueId, group, seq, message.visibleAt, mode);
+      counts.add(queueId, 1);
       if (dedupKey && deduplication) {
         rememberDedup.run({ ...dedupKey, messageId: message.messageId, seq, expiresAt: deduplication.expiresAt });
       }

@@ -5,7 +5,7 @@ import type { FifoWalk, WalkVerdict } from './claim-fifo.js';
 import type { GroupOps } from './groups.js';
 import type { QueueReads } from './queues.js';
 import type { Relocate, RelocateTarget } from './relocate.js';
-import { type MessageRow, type MoveTaskRow, toMoveTaskRecord } from './rows.js';
+import { type MessageRow, type MoveTaskRow, type QueueMode, toMoveTaskRecord } from './rows.js';
 
 // Message move tasks (DLQ redrive, reference §6.3). A batch moves messages and adds them to the task's
 // counter in the same transaction, so a crash can neither move a message twice nor count it twice.
@@ -88,7 +88,13 @@ export function prepareMoveTasks(db: Database.Database, deps: MoveDeps) {
   };
 
   /** Moves up to `max` messages oldest-first, stepping over (and counting) those that stay. */
-  const moveStandard = (queueId: number, now: number, max: number, visit: (row: MessageRow) => WalkVerdict) => {
+  const moveStandard = (
+    queueId: number,
+    mode: QueueMode,
+    now: number,
+    max: number,
+    visit: (row: MessageRow) => WalkVerdict,
+  ) => {
     const touchedGroups = new Set<string>();
     let cursor = { afterVisibleAt: -1, afterSeq: -1 };
     let moved = 0;
@@ -103,7 +109,7 @@ export function prepareMoveTasks(db: Database.Database, deps: MoveDeps) {
       }
       if (rows.length < limit) break;
     }
-    for (const groupId of touchedGroups) deps.groups.refresh(queueId, groupId, false, now);
+    for (const groupId of touchedGroups) deps.groups.refresh(queueId, groupId, mode, now);
   };
 
   return {
@@ -153,13 +159,13 @@ export function prepareMoveTasks(db: Database.Database, deps: MoveDeps) {
           firstReceivedAt: null,
           receivedAt: null,
           editSystemAttributes: ({ DeadLetterQueueSourceArn: _removed, ...rest }) => rest,
-        });
+        }, now);
         result.moved += 1;
         movedTo.add(target.queueId);
         return 'counted';
       };
       if (source.fifo) deps.fifoWalk(request.sourceQueueId, now, request.max, visit);
-      else moveStandard(request.sourceQueueId, now, request.max, visit);
+      else moveStandard(request.sourceQueueId, source.mode, now, request.max, visit);
       s.addMoved.run({ taskId, count: result.moved });
       result.movedTo = [...movedTo];
       return result;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export type Durability = 'full' | 'relaxed';
 
@@ -40,8 +40,9 @@ function migrate(db: Database.Database): void {
   }
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
-    // Version 0 is an empty database; later versions add steps here, each in this same transaction.
+    // Version 0 is an empty database and gets the current schema; older ones run each later step in turn.
     if (version === 0) db.exec(SCHEMA);
+    else for (let step = version + 1; step <= SCHEMA_VERSION; step += 1) db.exec(MIGRATIONS[step]!);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { QueueRecord } from '../../core/types.js';
-import type { CreateQueueResult, NewQueue, QueueUpdate } from '../storage.js';
+import type { CreateQueueResult, NewQueue, PurgeOutcome, QueueGone, QueueUpdate, TagOutcome } from '../storage.js';
 import type { GroupOps } from './groups.js';
+import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
 
 // Queue writes. Each function runs inside one write-batcher operation (a SAVEPOINT of the group commit).
@@ -31,12 +32,15 @@ export const queueWritesSql = {
   markPurged: `UPDATE queues SET last_purged_at = @now WHERE id = @id`,
   tag: `INSERT INTO queue_tags (queue_id, key, value) VALUES (@id, @key, @value)
     ON CONFLICT (queue_id, key) DO UPDATE SET value = excluded.value`,
+  // queue_tags primary key prefix.
+  tagCount: `SELECT count(*) FROM queue_tags WHERE queue_id = ?`,
   untag: `DELETE FROM queue_tags WHERE queue_id = @id AND key = @key`,
 } as const;
 
 export type QueueWrites = ReturnType<typeof prepareQueueWrites>;
 
-export function prepareQueueWrites(db: Database.Database, reads: QueueReads, groups: GroupOps) {
+export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
+  const { reads, groups, counts } = deps;
   const s = {
     deletedAt: db.prepare<[string], number>(queueWritesSql.deletedAt).pluck(),
     insert: db.prepare<object, number>(queueWritesSql.insert).pluck(),
@@ -53,6 +57,7 @@ export function prepareQueueWrites(db: Database.Database, reads: QueueReads, gro
     markPurged: db.prepare<{ id: number; now: number }>(queueWritesSql.markPurged),
     tag: db.prepare<{ id: number; key: string; value: string }>(queueWritesSql.tag),
     untag: db.prepare<{ id: number; key: string }>(queueWritesSql.untag),
+    tagCount: db.prepare<[number], number>(queueWritesSql.tagCount).pluck(),
   };
 
   const byIdOrThrow = (id: number): QueueRecord => {
@@ -83,9 +88,11 @@ export function prepareQueueWrites(db: Database.Database, reads: QueueReads, gro
       return { outcome: 'created', queue: byIdOrThrow(id) };
     },
 
-    update(id: number, update: QueueUpdate, now: number): QueueRecord | undefined {
+    /** Runs `edit` on the current record and stores what it returns, in this one operation. */
+    edit(id: number, edit: (queue: QueueRecord) => QueueUpdate, now: number): QueueRecord | QueueGone {
       const before = reads.info(id);
-      if (!before) return undefined;
+      if (!before) return 'queueGone';
+      const update = edit(before.record);
       s.update.run({
         id,
         attributesJson: JSON.stringify(update.attributes),
@@ -93,11 +100,13 @@ export function prepareQueueWrites(db: Database.Database, reads: QueueReads, gro
         deadLetterTargetArn: update.deadLetterTargetArn,
         now,
       });
+      reads.invalidate(id);
       if (update.retentionMs !== before.retentionMs) {
         s.recomputeExpiry.run({ id, retentionMs: update.retentionMs });
-        // Drop what the shorter retention expired now, so group heads stay exact.
-        const touched = new Set(s.deleteExpiredOfQueue.all({ id, now }));
-        for (const groupId of touched) groups.refresh(id, groupId, before.fifo, now);
+        // Drop what the shorter retention expired now, so group heads and counts stay exact.
+        const expiredGroups = s.deleteExpiredOfQueue.all({ id, now });
+        counts.add(id, -expiredGroups.length);
+        for (const groupId of new Set(expiredGroups)) groups.refresh(id, groupId, before.mode, now);
       }
       return byIdOrThrow(id);
     },
@@ -106,24 +115,45 @@ export function prepareQueueWrites(db: Database.Database, reads: QueueReads, gro
       const name = s.delete.get(id);
       if (name === undefined) return false;
       s.rememberDeleted.run({ name, now });
+      reads.invalidate(id);
+      counts.clear(id);
       return true;
     },
 
-    purge(id: number, now: number): void {
+    purge(id: number, now: number, minIntervalMs: number): PurgeOutcome {
+      const queue = reads.info(id);
+      if (!queue) return 'queueGone';
+      const last = queue.record.lastPurgedAt;
+      if (last !== null && now - last < minIntervalMs) return 'tooSoon';
       s.purgeMessages.run(id);
       s.purgeGroups.run(id);
       s.purgeDedup.run(id);
       s.purgeAttempts.run(id);
       s.markPurged.run({ id, now });
+      reads.invalidate(id);
+      counts.clear(id);
+      return 'purged';
     },
 
-    tag(id: number, tags: Record<string, string>): void {
-      if (!reads.info(id)) return;
+    tag(id: number, tags: Record<string, string>, maxTags: number): TagOutcome {
+      const queue = reads.info(id);
+      if (!queue) return 'queueGone';
       for (const [key, value] of Object.entries(tags)) s.tag.run({ id, key, value });
+      reads.invalidate(id);
+      // Checked after the upserts, so keys that only change a value do not count twice; the savepoint
+      // rolls the upserts back when the limit is exceeded.
+      if ((s.tagCount.get(id) ?? 0) > maxTags) throw new TagLimitExceeded();
+      return 'tagged';
     },
 
-    untag(id: number, keys: string[]): void {
+    untag(id: number, keys: string[]): 'untagged' | QueueGone {
+      if (!reads.info(id)) return 'queueGone';
       for (const key of keys) s.untag.run({ id, key });
+      reads.invalidate(id);
+      return 'untagged';
     },
   };
 }
+
+/** Thrown inside tag() to roll its savepoint back; the adapter turns it into the 'overLimit' outcome. */
+export class TagLimitExceeded extends Error {}

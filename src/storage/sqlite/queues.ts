@@ -1,15 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { QueueRecord } from '../../core/types.js';
+import { QueueCache } from '../queue-cache.js';
 import type { ListQueuesRequest } from '../storage.js';
-import { QUEUE_COLUMNS, type QueueRow, toQueueRecord } from './rows.js';
+import { QUEUE_COLUMNS, type QueueRow, type QueueState, toQueueRecord, toQueueState } from './rows.js';
 
-// Queue reads. They run synchronously outside the write batcher: they see only committed data.
+// Queue reads. Single queues come from the QueueCache (see queue-cache.ts for its coherence rule: every
+// queue write in this adapter calls invalidate(id) in the same operation); lists read SQL. Reads run
+// synchronously outside the write batcher and see only committed data.
 
 export const queuesSql = {
   // Uses the UNIQUE autoindex on name.
   byName: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.name = ?`,
   byId: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.id = ?`,
-  info: `SELECT fifo, retention_ms FROM queues WHERE id = ?`,
   // A case-sensitive prefix as a range on the name autoindex: [prefix, prefix + U+10FFFF). The substr test
   // keeps it exact; LIKE would be case-insensitive and could not use the index.
   list: `SELECT ${QUEUE_COLUMNS} FROM queues q
@@ -21,35 +23,43 @@ export const queuesSql = {
     ORDER BY q.name LIMIT @limit`,
 } as const;
 
-export interface QueueInfo {
-  fifo: boolean;
-  retentionMs: number;
-}
-
 export type QueueReads = ReturnType<typeof prepareQueueReads>;
 
 export function prepareQueueReads(db: Database.Database) {
   const byName = db.prepare<[string], QueueRow>(queuesSql.byName);
   const byId = db.prepare<[number], QueueRow>(queuesSql.byId);
-  const info = db.prepare<[number], { fifo: number; retention_ms: number }>(queuesSql.info);
   const list = db.prepare<{ prefix: string; upper: string; after: string; limit: number }, QueueRow>(queuesSql.list);
   const deadLetterSources = db.prepare<{ arn: string; after: string; limit: number }, QueueRow>(
     queuesSql.deadLetterSources,
   );
+  const cache = new QueueCache<QueueState>({
+    byId: (id) => {
+      const row = byId.get(id);
+      return row && toQueueState(row);
+    },
+    byName: (name) => {
+      const row = byName.get(name);
+      return row && toQueueState(row);
+    },
+  });
 
   return {
     byName(name: string): QueueRecord | undefined {
-      const row = byName.get(name);
-      return row && toQueueRecord(row);
+      return cache.byName(name)?.record;
     },
     byId(id: number): QueueRecord | undefined {
-      const row = byId.get(id);
-      return row && toQueueRecord(row);
+      return cache.byId(id)?.record;
     },
     /** What message statements need to know about a queue, or undefined when it does not exist. */
-    info(id: number): QueueInfo | undefined {
-      const row = info.get(id);
-      return row && { fifo: row.fifo === 1, retentionMs: row.retention_ms };
+    info(id: number): QueueState | undefined {
+      return cache.byId(id);
+    },
+    /** Every write that changes a queue row, its tags or its mode calls this in the same operation. */
+    invalidate(id: number): void {
+      cache.invalidate(id);
+    },
+    clearCache(): void {
+      cache.clear();
     },
     list(request: ListQueuesRequest): QueueRecord[] {
       const prefix = request.prefix ?? '';

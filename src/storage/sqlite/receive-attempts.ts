@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupOps } from './groups.js';
-import type { MessageRow } from './rows.js';
+import type { MessageRow, QueueMode } from './rows.js';
 
 // FIFO ReceiveRequestAttemptId (reference §5): a retry with the same id within 5 minutes returns the same
 // messages and receipt handles, with their visibility reset, as long as none of them was deleted, changed
@@ -36,7 +36,7 @@ export function prepareAttempts(db: Database.Database, groups: GroupOps) {
 
   return {
     /** The rows of a replayable attempt with visibility reset to `visibleAt`, or null to claim afresh. */
-    replay(queueId: number, attemptId: string, now: number, visibleAt: number, fifo: boolean): MessageRow[] | null {
+    replay(queueId: number, attemptId: string, now: number, visibleAt: number, mode: QueueMode): MessageRow[] | null {
       const claimsJson = find.get({ queueId, attemptId, now });
       if (claimsJson === undefined) return null;
       const claims = JSON.parse(claimsJson) as Claims;
@@ -50,7 +50,7 @@ export function prepareAttempts(db: Database.Database, groups: GroupOps) {
         const row = extend.get({ seq, visibleAt });
         if (!row) return null;
         rows.push(row);
-        groups.refresh(queueId, row.group_id, fifo, now);
+        groups.refresh(queueId, row.group_id, mode, now);
       }
       return rows;
     },

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { MessageAttributeMap } from '../../core/types.js';
 import type { GroupOps } from './groups.js';
+import type { MessageCounts } from './message-counts.js';
+import type { QueueReads } from './queues.js';
 import type { MessageRow } from './rows.js';
 
 // Moves one message to another queue (dead-letter redrive, message move tasks): a new row at the end of the
@@ -39,7 +41,8 @@ export interface RelocateFields {
 
 export type Relocate = ReturnType<typeof prepareRelocate>;
 
-export function prepareRelocate(db: Database.Database, groups: GroupOps) {
+export function prepareRelocate(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
+  const { reads, groups, counts } = deps;
   const systemAttributes = db.prepare<[number], string>(relocateSql.systemAttributes).pluck();
   const insert = db.prepare<object, number>(relocateSql.insert).pluck();
   const copyPayload = db.prepare<{ newSeq: number; oldSeq: number; systemAttributesJson: string }>(
@@ -48,7 +51,10 @@ export function prepareRelocate(db: Database.Database, groups: GroupOps) {
   const remove = db.prepare<[number]>(relocateSql.delete);
 
   /** Returns the message's seq in the target queue. */
-  return function relocate(row: MessageRow, target: RelocateTarget, fields: RelocateFields): number {
+  return function relocate(row: MessageRow, target: RelocateTarget, fields: RelocateFields, now: number): number {
+    const targetState = reads.info(target.queueId);
+    if (!targetState) throw new Error(`queue ${target.queueId} does not exist`);
+    const mode = groups.admit(target.queueId, row.group_id, targetState.mode, now);
     const oldAttributes = JSON.parse(systemAttributes.get(row.seq) ?? '{}') as MessageAttributeMap;
     const newSeq = insert.get({
       queueId: target.queueId,
@@ -69,7 +75,9 @@ export function prepareRelocate(db: Database.Database, groups: GroupOps) {
     const systemAttributesJson = JSON.stringify(fields.editSystemAttributes(oldAttributes));
     copyPayload.run({ newSeq, oldSeq: row.seq, systemAttributesJson });
     remove.run(row.seq);
-    groups.noteSent(target.queueId, row.group_id, newSeq, fields.visibleAt, target.fifo);
+    counts.add(row.queue_id, -1);
+    counts.add(target.queueId, 1);
+    groups.noteSent(target.queueId, row.group_id, newSeq, fields.visibleAt, mode);
     return newSeq;
   };
 }

@@ -12,6 +12,8 @@ export interface QueueRow {
   id: number;
   name: string;
   fifo: number;
+  fair: number;
+  retention_ms: number;
   attributes_json: string;
   created_at: number;
   last_modified_at: number;
@@ -20,21 +22,48 @@ export interface QueueRow {
 }
 
 /** Columns of a QueueRow; `q` is the queues alias. Tags are folded in so a list is one statement. */
-export const QUEUE_COLUMNS = `q.id, q.name, q.fifo, q.attributes_json,
+export const QUEUE_COLUMNS = `q.id, q.name, q.fifo, q.fair, q.retention_ms, q.attributes_json,
   q.created_at, q.last_modified_at, q.last_purged_at,
   (SELECT json_group_object(t.key, t.value) FROM queue_tags t WHERE t.queue_id = q.id) AS tags_json`;
 
 export function toQueueRecord(row: QueueRow): QueueRecord {
-  return {
+  // Frozen: cached records are shared by concurrent requests, so nobody may edit one in place.
+  return Object.freeze({
     id: row.id,
     name: row.name,
     fifo: row.fifo === 1,
-    attributes: JSON.parse(row.attributes_json) as Record<string, string>,
-    tags: JSON.parse(row.tags_json) as Record<string, string>,
+    attributes: Object.freeze(JSON.parse(row.attributes_json) as Record<string, string>),
+    tags: Object.freeze(JSON.parse(row.tags_json) as Record<string, string>),
     createdAt: row.created_at,
     lastModifiedAt: row.last_modified_at,
     lastPurgedAt: row.last_purged_at,
-  };
+  });
+}
+
+/**
+ * How a queue's messages are claimed, which decides what bookkeeping its messages pay for:
+ *   plain: a standard queue that never held a message with a MessageGroupId; claims read the visibility
+ *          index directly and message_groups holds nothing for it.
+ *   fair:  a standard queue that has held grouped messages (a fair queue, reference §5); every message
+ *          belongs to a group in message_groups (ungrouped ones to the group '') for round-robin claims.
+ *   fifo:  a FIFO queue; message_groups tracks each group's head for ordered, blocking claims.
+ * A plain queue becomes fair with its first grouped message and stays fair.
+ */
+export type QueueMode = 'plain' | 'fair' | 'fifo';
+
+/** A queue as storage works with it: the domain record plus the columns storage derives from it. */
+export interface QueueState {
+  readonly id: number;
+  readonly name: string;
+  readonly fifo: boolean;
+  readonly mode: QueueMode;
+  readonly retentionMs: number;
+  readonly record: QueueRecord;
+}
+
+export function toQueueState(row: QueueRow): QueueState {
+  const mode: QueueMode = row.fifo === 1 ? 'fifo' : row.fair === 1 ? 'fair' : 'plain';
+  return { id: row.id, name: row.name, fifo: row.fifo === 1, mode, retentionMs: row.retention_ms, record: toQueueRecord(row) };
 }
 
 /** The hot messages row (no payload). */

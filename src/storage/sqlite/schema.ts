@@ -2,7 +2,34 @@
 // Times are epoch-ms INTEGERs. Every index names the query it serves; an index that serves no query is a bug.
 // Bump SCHEMA_VERSION (PRAGMA user_version) and add a migration step in open.ts when this changes.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+// Standard messages never carry a deduplication id and FIFO messages always do, so dedup_id tells the two
+// apart inside an index definition: each group index holds only the messages whose queue type reads it.
+// Statements that use one must repeat its condition (SQLite uses a partial index only when the WHERE
+// clause implies it; INDEXED BY turns a mismatch into an error instead of a silent full scan).
+const GROUP_INDEXES = `
+-- Fair queues (standard queues with groups): a group's receivable messages, WHERE queue_id = ? AND
+-- group_id = ? AND visible_at <= ? ORDER BY visible_at, seq; and a standard group's head (same order).
+-- Plain queues never read it, but a queue turns fair with its first grouped message, whose claims then
+-- need the queue's earlier ungrouped messages in it too.
+CREATE INDEX messages_group_ready ON messages (queue_id, group_id, visible_at, seq) WHERE dedup_id IS NULL;
+
+-- FIFO only: a group's messages in order (the prefix walk of a claim, the head of a FIFO group).
+CREATE INDEX messages_group_order ON messages (queue_id, group_id, seq) WHERE dedup_id IS NOT NULL;
+`;
+
+/** Steps from version N-1 to N, run in one transaction by open.ts. */
+export const MIGRATIONS: Record<number, string> = {
+  2: `
+ALTER TABLE queues ADD COLUMN fair INTEGER NOT NULL DEFAULT 0 CHECK (fair IN (0, 1));
+UPDATE queues SET fair = 1 WHERE fifo = 0
+  AND EXISTS (SELECT 1 FROM message_groups g WHERE g.queue_id = queues.id AND g.group_id <> '');
+DELETE FROM message_groups WHERE queue_id IN (SELECT id FROM queues WHERE fifo = 0 AND fair = 0);
+DROP INDEX messages_group_ready;
+DROP INDEX messages_group_order;
+${GROUP_INDEXES}`,
+};
 
 export const SCHEMA = `
 -- AUTOINCREMENT: ids are never reused, because receipt handles embed the queue id.
@@ -14,6 +41,8 @@ CREATE TABLE queues (
   attributes_json TEXT NOT NULL,
   retention_ms INTEGER NOT NULL,
   dead_letter_target_arn TEXT,
+  -- 1 once a standard queue has held a message with a MessageGroupId (see QueueMode in rows.ts).
+  fair INTEGER NOT NULL DEFAULT 0 CHECK (fair IN (0, 1)),
   created_at INTEGER NOT NULL,
   last_modified_at INTEGER NOT NULL,
   last_purged_at INTEGER
@@ -69,13 +98,7 @@ CREATE TABLE messages (
 -- covered columns so that ORDER BY visible_at, seq is index order.
 CREATE INDEX messages_visibility ON messages (queue_id, visible_at, seq, receive_count, expires_at);
 
--- Standard (and fair) claims inside one group: WHERE queue_id = ? AND group_id = ? AND visible_at <= ?
--- ORDER BY visible_at, seq; and the head of a standard group (same order).
-CREATE INDEX messages_group_ready ON messages (queue_id, group_id, visible_at, seq);
-
--- FIFO: a group's messages in order (the prefix walk of a claim, the head of a FIFO group).
-CREATE INDEX messages_group_order ON messages (queue_id, group_id, seq);
-
+${GROUP_INDEXES}
 -- maintenance: WHERE expires_at <= ? across all queues.
 CREATE INDEX messages_expiry ON messages (expires_at);
 

@@ -11,7 +11,8 @@ import { prepareStats } from './messages-stats.js';
 import { prepareMoveTasks } from './move-tasks.js';
 import { type OpenOptions, openDatabase } from './open.js';
 import { prepareQueueReads } from './queues.js';
-import { prepareQueueWrites } from './queues-write.js';
+import { prepareQueueWrites, TagLimitExceeded } from './queues-write.js';
+import { prepareMessageCounts } from './message-counts.js';
 import { prepareAttempts } from './receive-attempts.js';
 import { prepareRelocate } from './relocate.js';
 import { type WriteStats, WriteBatcher } from './write-batcher.js';
@@ -28,22 +29,31 @@ export interface SqliteStorage extends Storage {
 
 export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const db = openDatabase(options);
-  const batcher = new WriteBatcher(db);
+  const reads = prepareQueueReads(db);
+  const counts = prepareMessageCounts(db);
+  const batcher = new WriteBatcher(db, {
+    operationDone: (succeeded) => counts.operationDone(succeeded),
+    groupDone: (committed) => {
+      counts.groupDone(committed);
+      // Queues read inside the failed transaction may have been cached with changes that never committed.
+      if (!committed) reads.clearCache();
+    },
+  });
   const write = <T>(run: () => T): Promise<T> => batcher.write(run);
 
-  const reads = prepareQueueReads(db);
-  const groups = prepareGroups(db);
-  const queueWrites = prepareQueueWrites(db, reads, groups);
-  const relocate = prepareRelocate(db, groups);
+  const groups = prepareGroups(db, (queueId) => reads.invalidate(queueId));
+  const deps = { reads, groups, counts };
+  const queueWrites = prepareQueueWrites(db, deps);
+  const relocate = prepareRelocate(db, deps);
   const fifoWalk = prepareFifoWalk(db, groups);
   const fairWalk = prepareFairWalk(db, groups);
   const stats = prepareStats(db);
   const attempts = prepareAttempts(db, groups);
-  const send = prepareSend(db, reads, groups);
+  const send = prepareSend(db, deps);
   const receive = prepareReceive(db, { reads, fifoWalk, fairWalk, relocate, attempts, stats });
-  const handles = prepareHandles(db, reads, groups);
+  const handles = prepareHandles(db, deps);
   const moveTasks = prepareMoveTasks(db, { reads, groups, relocate, fifoWalk });
-  const maintenance = prepareMaintenance(db, reads, groups);
+  const maintenance = prepareMaintenance(db, deps);
   const pingStatement = db.prepare('SELECT 1');
 
   return {
@@ -55,17 +65,21 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     getQueueById: async (id) => reads.byId(id),
     listQueues: async (request) => reads.list(request),
     listDeadLetterSources: async (arn, request) => reads.deadLetterSources(arn, request),
-    updateQueue: (id, update, now) => write(() => queueWrites.update(id, update, now)),
+    editQueue: (id, edit, now) => write(() => queueWrites.edit(id, edit, now)),
     deleteQueue: (id, now) => write(() => queueWrites.delete(id, now)),
-    purgeQueue: (id, now) => write(() => queueWrites.purge(id, now)),
-    tagQueue: (id, tags) => write(() => queueWrites.tag(id, tags)),
+    purgeQueue: (id, now, minIntervalMs) => write(() => queueWrites.purge(id, now, minIntervalMs)),
+    tagQueue: (id, tags, maxTags) =>
+      write(() => queueWrites.tag(id, tags, maxTags)).catch((error: unknown) => {
+        if (error instanceof TagLimitExceeded) return 'overLimit' as const;
+        throw error;
+      }),
     untagQueue: (id, keys) => write(() => queueWrites.untag(id, keys)),
 
     sendMessages: (queueId, messages, now) => write(() => send(queueId, messages, now)),
     receiveMessages: (request) => write(() => receive(request)),
     deleteMessages: (queueId, requests, now) => write(() => handles.deleteMessages(queueId, requests, now)),
     changeVisibilities: (queueId, changes, now) => write(() => handles.changeVisibilities(queueId, changes, now)),
-    queueStats: async (queueId, now) => stats.queueStats(queueId, now),
+    queueStats: async (queueId, now) => counts.queueStats(queueId, now),
     nextVisibleAt: async (queueId, now) => stats.nextVisibleAt(queueId, now),
 
     createMoveTask: (task) => write(() => moveTasks.create(task)),

@@ -25,6 +25,16 @@ export interface WriteStats {
   operations: number;
 }
 
+/**
+ * State kept outside SQLite (message counts, the queue cache) follows the transactions through these:
+ * operationDone after each savepoint is released or rolled back, groupDone after the outer COMMIT
+ * succeeded or failed (a failed group leaves nothing of its operations in the database).
+ */
+export interface WriteHooks {
+  operationDone(succeeded: boolean): void;
+  groupDone(committed: boolean): void;
+}
+
 export class WriteBatcher {
   private pending: PendingWrite[] = [];
   private scheduled: NodeJS.Immediate | null = null;
@@ -32,14 +42,19 @@ export class WriteBatcher {
   private readonly runGroup: Database.Transaction<(writes: PendingWrite[]) => void>;
   readonly stats: WriteStats = { transactions: 0, operations: 0 };
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly hooks: WriteHooks,
+  ) {
     const runOne = db.transaction((write: PendingWrite) => write.run());
     this.runGroup = db.transaction((writes: PendingWrite[]) => {
       for (const write of writes) {
         try {
           write.outcome = { ok: true, value: runOne(write) };
+          hooks.operationDone(true);
         } catch (error) {
           write.outcome = { ok: false, error };
+          hooks.operationDone(false);
         }
       }
     });
@@ -66,9 +81,11 @@ export class WriteBatcher {
     try {
       this.runGroup.immediate(writes);
     } catch (error) {
+      this.hooks.groupDone(false);
       for (const write of writes) write.reject(error);
       return;
     }
+    this.hooks.groupDone(true);
     for (const write of writes) {
       const outcome = write.outcome;
       if (outcome?.ok) write.resolve(outcome.value);

@@ -145,7 +145,7 @@ export function fifoContract(make: MakeStorage): void {
     it('forgets deduplication ids on purge', async () => {
       const queue = await createQueue(storage(), 'q.fifo');
       await send(storage(), queue.id, T0, g('a', 'A', 'd1'));
-      await storage().purgeQueue(queue.id, T0 + SECOND);
+      await storage().purgeQueue(queue.id, T0 + SECOND, MINUTE);
       expect((await send(storage(), queue.id, T0 + 2 * SECOND, g('a', 'A', 'd1')))[0]?.outcome).toBe('sent');
     });
 

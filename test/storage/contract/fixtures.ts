@@ -103,7 +103,9 @@ export async function send(
   ...bodies: Array<string | [string, MessageOptions]>
 ): Promise<SendResult[]> {
   const messages = bodies.map((entry) => (typeof entry === 'string' ? message(entry, now) : message(entry[0], now, entry[1])));
-  return storage.sendMessages(queueId, messages, now);
+  const results = await storage.sendMessages(queueId, messages, now);
+  if (results === 'queueGone') throw new Error(`queue ${queueId} is gone`);
+  return results;
 }
 
 export interface ReceiveOptions {

@@ -104,25 +104,103 @@ export function queueContract(make: MakeStorage): void {
       // given
       const queue = await createQueue(storage(), 'orders');
       // when
-      const updated = await storage().updateQueue(
+      const updated = await storage().editQueue(
         queue.id,
-        { attributes: { VisibilityTimeout: '60' }, retentionMs: 2 * MINUTE, deadLetterTargetArn: arnOf('dlq') },
+        () => ({ attributes: { VisibilityTimeout: '60' }, retentionMs: 2 * MINUTE, deadLetterTargetArn: arnOf('dlq') }),
         T0 + MINUTE,
       );
       // then
       expect(updated).toMatchObject({ attributes: { VisibilityTimeout: '60' }, lastModifiedAt: T0 + MINUTE, createdAt: T0 });
       expect((await storage().listDeadLetterSources(arnOf('dlq'), { limit: 10 })).map((q) => q.id)).toEqual([queue.id]);
-      expect(await storage().updateQueue(999_999, { attributes: {}, retentionMs: MINUTE, deadLetterTargetArn: null }, T0)).toBeUndefined();
+      expect(
+        await storage().editQueue(999_999, () => ({ attributes: {}, retentionMs: MINUTE, deadLetterTargetArn: null }), T0),
+      ).toBe('queueGone');
+    });
+
+    it('edits attributes from the current record, so concurrent edits all apply', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      const addAttribute = (name: string) =>
+        storage().editQueue(
+          queue.id,
+          (current) => ({ attributes: { ...current.attributes, [name]: '1' }, retentionMs: MINUTE, deadLetterTargetArn: null }),
+          T0,
+        );
+      // when
+      await Promise.all(['A', 'B', 'C', 'D'].map(addAttribute));
+      // then
+      expect((await storage().getQueueById(queue.id))?.attributes).toMatchObject({ A: '1', B: '1', C: '1', D: '1' });
+    });
+
+    it('changes nothing when an edit throws, and rejects with its error', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      await storage().editQueue(queue.id, () => ({ attributes: { VisibilityTimeout: '30' }, retentionMs: MINUTE, deadLetterTargetArn: null }), T0);
+      // when
+      const edit = storage().editQueue(queue.id, () => { throw new RangeError('refused'); }, T0 + MINUTE);
+      // then
+      await expect(edit).rejects.toThrow('refused');
+      expect(await storage().getQueueById(queue.id)).toMatchObject({ attributes: { VisibilityTimeout: '30' }, lastModifiedAt: T0 });
+    });
+
+    it('serves a changed queue at once after each write (the queue cache follows every write)', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      expect((await storage().getQueue('orders'))?.tags).toEqual({});
+      // when
+      await storage().tagQueue(queue.id, { team: 'a' }, 50);
+      await storage().editQueue(queue.id, () => ({ attributes: { DelaySeconds: '5' }, retentionMs: MINUTE, deadLetterTargetArn: null }), T0);
+      await storage().purgeQueue(queue.id, T0 + SECOND, MINUTE);
+      // then
+      expect(await storage().getQueue('orders')).toMatchObject({ tags: { team: 'a' }, attributes: { DelaySeconds: '5' }, lastPurgedAt: T0 + SECOND });
+      await storage().deleteQueue(queue.id, T0 + 2 * SECOND);
+      expect(await storage().getQueue('orders')).toBeUndefined();
+      expect(await storage().getQueueById(queue.id)).toBeUndefined();
     });
 
     it('tags and untags', async () => {
       // given
       const queue = await createQueue(storage(), 'orders', { tags: { a: '1', b: '2' } });
       // when
-      await storage().tagQueue(queue.id, { b: 'two', c: '' });
-      await storage().untagQueue(queue.id, ['a', 'missing']);
+      expect(await storage().tagQueue(queue.id, { b: 'two', c: '' }, 50)).toBe('tagged');
+      expect(await storage().untagQueue(queue.id, ['a', 'missing'])).toBe('untagged');
       // then
       expect((await storage().getQueueById(queue.id))?.tags).toEqual({ b: 'two', c: '' });
+    });
+
+    it('refuses tags beyond the limit as a whole, counting overwritten keys once, even when concurrent', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders', { tags: { a: '1', b: '2' } });
+      // when
+      const overwrite = await storage().tagQueue(queue.id, { a: 'x', b: 'y', c: 'z' }, 3);
+      const outcomes = await Promise.all([storage().tagQueue(queue.id, { d: '4' }, 4), storage().tagQueue(queue.id, { e: '5' }, 4)]);
+      // then
+      expect(overwrite).toBe('tagged');
+      expect(outcomes.sort()).toEqual(['overLimit', 'tagged']);
+      expect(Object.keys((await storage().getQueueById(queue.id))?.tags ?? {})).toHaveLength(4);
+    });
+
+    it('answers queueGone for writes to a deleted queue', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      await storage().deleteQueue(queue.id, T0);
+      // when / then
+      expect(await storage().sendMessages(queue.id, [message('late', T0)], T0)).toBe('queueGone');
+      expect(await storage().tagQueue(queue.id, { a: '1' }, 50)).toBe('queueGone');
+      expect(await storage().untagQueue(queue.id, ['a'])).toBe('queueGone');
+      expect(await storage().purgeQueue(queue.id, T0, MINUTE)).toBe('queueGone');
+      expect(await storage().deleteQueue(queue.id, T0)).toBe(false);
+    });
+
+    it('purges at most once per interval, checked in the same transaction', async () => {
+      // given
+      const queue = await createQueue(storage(), 'orders');
+      // when
+      const first = await Promise.all([storage().purgeQueue(queue.id, T0, MINUTE), storage().purgeQueue(queue.id, T0, MINUTE)]);
+      const later = await storage().purgeQueue(queue.id, T0 + MINUTE, MINUTE);
+      // then
+      expect(first.sort()).toEqual(['purged', 'tooSoon']);
+      expect(later).toBe('purged');
     });
 
     it('purges every message (visible, in flight, delayed) and records when', async () => {
@@ -132,7 +210,7 @@ export function queueContract(make: MakeStorage): void {
       await storage().sendMessages(queue.id, [message('delayed', T0, { delayMs: MINUTE })], T0);
       await receive(storage(), queue, T0, { max: 1 });
       // when
-      await storage().purgeQueue(queue.id, T0 + SECOND);
+      await storage().purgeQueue(queue.id, T0 + SECOND, MINUTE);
       // then
       await expectStats(storage(), queue, T0 + SECOND, {});
       expect((await storage().getQueueById(queue.id))?.lastPurgedAt).toBe(T0 + SECOND);
