@@ -175,6 +175,18 @@ export interface QueueSettings {
 
 /** The typed view the engine works with. Stored values were validated on the way in. */
 export function queueSettings(attributes: StoredQueueAttributes): QueueSettings {
+  // Stored queues reach here as the same frozen object on every request (storage caches them), so each
+  // is parsed once; a fresh object (a queue being created or changed) is parsed and remembered too.
+  const cached = parsedSettings.get(attributes);
+  if (cached) return cached;
+  const settings = Object.freeze(parseSettings(attributes));
+  parsedSettings.set(attributes, settings);
+  return settings;
+}
+
+const parsedSettings = new WeakMap<StoredQueueAttributes, QueueSettings>();
+
+function parseSettings(attributes: StoredQueueAttributes): QueueSettings {
   const number = (name: string, fallback: number) => {
     const value = attributes[name];
     return value === undefined ? fallback : Number(value);

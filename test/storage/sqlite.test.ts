@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -42,6 +42,50 @@ describeStorageContract('sqlite :memory:', () => openSqliteStorage({ path: ':mem
 describeStorageContract('sqlite file', () => openSqliteStorage({ path: tempPath() }));
 
 describe('sqlite storage', () => {
+  it('migrates a version 1 database: plain queues drop their group rows, grouped standard queues stay fair', async () => {
+    // given: a database as version 1 left it (every standard queue kept message_groups rows)
+    const path = tempPath();
+    const v1 = new Database(path);
+    v1.exec(readFileSync(new URL('../fixtures/schema-v1.sql', import.meta.url), 'utf8'));
+    const insertQueue = v1.prepare(`INSERT INTO queues (id, name, fifo, attributes_json, retention_ms, created_at, last_modified_at)
+      VALUES (?, ?, ?, '{}', 3600000, ${T0}, ${T0})`);
+    insertQueue.run(1, 'plain', 0);
+    insertQueue.run(2, 'fair', 0);
+    insertQueue.run(3, 'q.fifo', 1);
+    const insertMessage = v1.prepare(`INSERT INTO messages (seq, queue_id, message_id, group_id, dedup_id, sender_id, md5_of_body,
+      sent_at, enqueued_at, visible_at, expires_at) VALUES (?, ?, ?, ?, ?, 's', 'md5', ${T0}, ${T0}, ${T0}, ${T0 + MINUTE})`);
+    const rows: Array<[number, number, string, string | null]> = [[1, 1, '', null], [2, 2, 'A', null], [3, 2, '', null], [4, 3, 'G', 'd1']];
+    for (const [seq, queueId, groupId, dedupId] of rows) {
+      insertMessage.run(seq, queueId, `m${seq}`, groupId, dedupId);
+      v1.prepare(`INSERT INTO message_payloads VALUES (?, ?, '{}', '{}')`).run(seq, `body${seq}`);
+      v1.prepare(`INSERT INTO message_groups (queue_id, group_id, head_seq, head_visible_at, ready_at) VALUES (?, ?, ?, ${T0}, ${T0})`)
+        .run(queueId, groupId, seq);
+    }
+    v1.pragma('user_version = 1');
+    v1.close();
+    // when
+    const storage = openSqliteStorage({ path });
+    // then
+    expect(storage.database.pragma('user_version', { simple: true })).toBe(2);
+    const modes = storage.database.prepare('SELECT name, fair FROM queues ORDER BY id').all();
+    expect(modes).toEqual([{ name: 'plain', fair: 0 }, { name: 'fair', fair: 1 }, { name: 'q.fifo', fair: 0 }]);
+    expect(storage.database.prepare('SELECT count(*) FROM message_groups WHERE queue_id = 1').pluck().get()).toBe(0);
+    for (const [name, expected] of [['plain', ['body1']], ['fair', ['body2', 'body3']], ['q.fifo', ['body4']]] as const) {
+      const queue = (await storage.getQueue(name))!;
+      expect(bodies(await receive(storage, queue, T0 + SECOND, { max: 10 })).sort()).toEqual(expected);
+      expect(await storage.queueStats(queue.id, T0 + SECOND)).toEqual({ visible: 0, inFlight: expected.length, delayed: 0 });
+    }
+    await storage.close();
+  });
+
+  it('refuses a database newer than it knows', async () => {
+    const path = tempPath();
+    const newer = new Database(path);
+    newer.pragma('user_version = 99');
+    newer.close();
+    expect(() => openSqliteStorage({ path })).toThrow('database schema version 99 is newer than this build supports (2)');
+  });
+
   it('keeps queues, messages, handles, deduplication and tasks across a reopen', async () => {
     // given
     const path = tempPath();

@@ -39,6 +39,14 @@ export function fairQueueContract(make: MakeStorage): void {
       expect(bodies(await receive(storage(), queue, T0 + 2 * SECOND, { max: 2 })).sort()).toEqual(['a0', 'x0']);
     });
 
+    it('still serves the ungrouped messages that were in flight when the queue turned fair', async () => {
+      const queue = await createQueue(storage(), 'q');
+      await send(storage(), queue.id, T0, 'x0');
+      expect(bodies(await receive(storage(), queue, T0, { max: 1, visibilityMs: SECOND }))).toEqual(['x0']);
+      await send(storage(), queue.id, T0, g('a0', 'A'));
+      expect(bodies(await receive(storage(), queue, T0 + 2 * SECOND, { max: 10 })).sort()).toEqual(['a0', 'x0']);
+    });
+
     it('fills the batch from the remaining groups when others run dry', async () => {
       const queue = await createQueue(storage(), 'q');
       await send(storage(), queue.id, T0, g('a0', 'A'), g('a1', 'A'), g('a2', 'A'), g('b0', 'B'));
