@@ -98,17 +98,25 @@ export function debugEnabled(log: FastifyBaseLogger): boolean {
 }
 
 function requestContext(request: FastifyRequest, reply: FastifyReply, options: DispatchOptions): RequestContext {
-  const controller = new AbortController();
-  // A long poll must stop waiting when its client goes away, but not after we have answered.
-  // writableEnded (end() called) rather than writableFinished: the latter stays false under inject()'s
-  // mock socket, and once we have answered the handler is done either way.
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableEnded) controller.abort();
-  });
+  // Only a long poll asks for the signal, so the controller and its listener are made on first use.
+  let controller: AbortController | undefined;
+  const disconnected = () => {
+    // A long poll must stop waiting when its client goes away, but not after we have answered.
+    // writableEnded (end() called) rather than writableFinished: the latter stays false under inject()'s
+    // mock socket, and once we have answered the handler is done either way.
+    if (!reply.raw.writableEnded) controller?.abort();
+  };
   const trace = request.headers['x-amzn-trace-id'];
   return {
     baseUrl: (options.baseUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, ''),
-    signal: controller.signal,
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (reply.raw.destroyed || request.raw.socket?.destroyed) disconnected();
+        else reply.raw.on('close', disconnected);
+      }
+      return controller.signal;
+    },
     traceHeader: typeof trace === 'string' && trace !== '' ? trace : undefined,
     senderId: accessKeyId(request.headers.authorization) ?? options.services.identity.accountId,
   };

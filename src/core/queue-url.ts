@@ -14,6 +14,19 @@ export function queueArnOf(identity: ServerIdentity, name: string): string {
  * names) and take the last path segment; a bare name is accepted too. Returns null for an empty value.
  */
 export function queueNameFromUrl(queueUrl: string): string | null {
+  // Clients repeat the same few URLs on every request; parsing one with URL costs more than a lookup.
+  const known = parsedNames.get(queueUrl);
+  if (known !== undefined) return known;
+  const name = parseQueueName(queueUrl);
+  if (parsedNames.size >= PARSED_NAMES_LIMIT) parsedNames.clear();
+  parsedNames.set(queueUrl, name);
+  return name;
+}
+
+const PARSED_NAMES_LIMIT = 10_000;
+const parsedNames = new Map<string, string | null>();
+
+function parseQueueName(queueUrl: string): string | null {
   try {
     const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(queueUrl) ? new URL(queueUrl).pathname : queueUrl;
     const name = path.split('/').filter((segment) => segment.length > 0).at(-1);
