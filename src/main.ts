@@ -43,7 +43,10 @@ async function main(): Promise<void> {
   });
 
   const maintenance = setInterval(() => {
-    storage.maintenance(clock.now()).catch((err: unknown) => log.error({ err }, 'maintenance failed'));
+    storage
+      .maintenance(clock.now())
+      .then(({ unblockedQueues }) => unblockedQueues.forEach((queueId) => waiters.notify(queueId, 1)))
+      .catch((err: unknown) => log.error({ err }, 'maintenance failed'));
   }, MAINTENANCE_INTERVAL_MS);
   maintenance.unref();
 

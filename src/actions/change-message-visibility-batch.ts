@@ -46,7 +46,8 @@ export const changeMessageVisibilityBatch = defineAction(
       if (error) failed.push(failureOf(entry.Id, error));
       else successful.push({ Id: entry.Id });
     });
-    if (valid.some((entry) => entry.seconds === 0)) ctx.waiters.notify(queue.id);
+    // Shortened visibility makes messages receivable sooner than parked polls planned: they re-plan.
+    if (successful.length > 0) ctx.waiters.notify(queue.id, successful.length);
     return batchResult(successful, failed);
   },
 );

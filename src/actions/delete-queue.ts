@@ -8,6 +8,6 @@ export const deleteQueue = defineAction('DeleteQueue', () => DeleteQueueInput, a
   const queue = await requireQueue(ctx, input.QueueUrl);
   await ctx.storage.deleteQueue(queue.id, ctx.clock.now());
   // Long polls parked on the queue return empty instead of waiting out their time.
-  ctx.waiters.notify(queue.id);
+  ctx.waiters.forget(queue.id);
   return {};
 });

@@ -26,16 +26,27 @@ export const ReceiveMessageInput = z.object({
     .optional(),
 });
 
+const NOTHING: Pick<ReceiveResult, 'messages'> = { messages: [] };
+
 /**
  * Claims messages, and while none are available and the wait time is not over, parks on the queue's
  * waiter until a send/visibility change/redrive notifies it or the next delayed or in-flight message is
  * due (R10: events, not sleeps). The version read before each claim closes the race with a concurrent send.
+ * A queue deleted meanwhile ends the poll with no messages.
  */
-async function claimWithLongPoll(ctx: ActionContext, request: Omit<ReceiveRequest, 'now'>, deadline: number): Promise<ReceiveResult> {
+async function claimWithLongPoll(
+  ctx: ActionContext,
+  request: Omit<ReceiveRequest, 'now'>,
+  deadline: number,
+): Promise<Pick<ReceiveResult, 'messages'>> {
   for (;;) {
     const version = ctx.waiters.version(request.queueId);
     const result = await ctx.storage.receiveMessages({ ...request, now: ctx.clock.now() });
-    for (const queueId of result.redrivenTo) ctx.waiters.notify(queueId);
+    if (result === 'queueGone') return NOTHING;
+    for (const queueId of result.redrivenTo) ctx.waiters.notify(queueId, request.max);
+    // A full batch may have left more behind: the next waiter gets its turn (notify wakes only as many
+    // waiters as messages became available, so this keeps a backlog moving through parked polls).
+    if (result.messages.length === request.max) ctx.waiters.notify(request.queueId, 1);
     const done = result.messages.length > 0 || ctx.clock.now() >= deadline;
     if (done || ctx.request.signal.aborted || ctx.waiters.closed) return result;
     const until = Math.min(deadline, result.nextVisibleAt ?? deadline);

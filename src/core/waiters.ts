@@ -58,12 +58,35 @@ export class WaitRegistry {
     });
   }
 
-  /** Something may have become receivable in this queue: wake its waiters, which then try to claim. */
-  notify(queueId: QueueId): void {
+  /**
+   * Up to `count` messages may have become receivable in this queue (or may become so earlier than its
+   * waiters planned): wake that many of its waiters, longest-waiting first, which then try to claim. A
+   * waiter that claims a full batch passes the turn on (see receive-message.ts), so waking fewer never
+   * strands messages; waking all would make every parked poll of a busy queue race for one message.
+   */
+  notify(queueId: QueueId, count = 1): void {
     this.versions.set(queueId, this.version(queueId) + 1);
     const set = this.waiters.get(queueId);
     if (!set) return;
-    for (const waiter of [...set]) waiter.settle();
+    let woken = 0;
+    for (const waiter of set) {
+      if (woken >= count) break;
+      waiter.settle();
+      woken += 1;
+    }
+  }
+
+  /** The queue is gone: every waiter returns now, and nothing is kept for it. */
+  forget(queueId: QueueId): void {
+    const set = this.waiters.get(queueId);
+    if (set) for (const waiter of [...set]) waiter.settle();
+    this.waiters.delete(queueId);
+    this.versions.delete(queueId);
+  }
+
+  /** Queues with parked waiters or a version: bounded by the live queues (for tests and diagnostics). */
+  get trackedQueues(): number {
+    return new Set([...this.waiters.keys(), ...this.versions.keys()]).size;
   }
 
   /** Shutdown: every waiter returns (its receive answers with what it has, usually nothing). */

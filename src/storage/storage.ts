@@ -171,6 +171,13 @@ export interface MoveBatchResult {
   unresolvable: number;
 }
 
+export interface MaintenanceResult {
+  expiredMessages: number;
+  expiredDeduplications: number;
+  /** FIFO queues whose expired messages were group heads: messages behind them are now receivable. */
+  unblockedQueues: QueueId[];
+}
+
 export interface Storage {
   createQueue(queue: NewQueue, now: number, recreateDelayMs: number): Promise<CreateQueueResult>;
   /** Served from an in-memory cache that every queue write keeps coherent (see storage/queue-cache.ts). */
@@ -198,7 +205,7 @@ export interface Storage {
 
   /** One transaction for the whole array; results in input order. */
   sendMessages(queueId: QueueId, messages: MessageToSend[], now: number): Promise<SendResult[] | QueueGone>;
-  receiveMessages(request: ReceiveRequest): Promise<ReceiveResult>;
+  receiveMessages(request: ReceiveRequest): Promise<ReceiveResult | QueueGone>;
   deleteMessages(queueId: QueueId, requests: DeleteRequest[], now: number): Promise<HandleOutcome[]>;
   changeVisibilities(queueId: QueueId, changes: VisibilityChange[], now: number): Promise<VisibilityOutcome[]>;
   /** Approximate counts at a cost that does not grow with the number of visible messages. */
@@ -218,6 +225,6 @@ export interface Storage {
   /** Removes expired messages and deduplication entries; safe to call at any interval. */
   /** Throws when the store cannot answer (for GET /health). */
   ping(): Promise<void>;
-  maintenance(now: number): Promise<{ expiredMessages: number; expiredDeduplications: number }>;
+  maintenance(now: number): Promise<MaintenanceResult>;
   close(): Promise<void>;
 }

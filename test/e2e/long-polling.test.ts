@@ -56,6 +56,33 @@ describe.each(clientFactories)('long polling over $protocol', ({ protocol, make 
     expect((await polling).Messages[0].MessageId).toBe(message.MessageId);
   });
 
+  it('wakes when an in-flight message visibility is shortened to a non-zero value', async () => {
+    const QueueUrl = await newQueue();
+    await sqs.call('SendMessage', { QueueUrl, MessageBody: 'sooner' });
+    const [message] = (await sqs.call('ReceiveMessage', { QueueUrl, VisibilityTimeout: 600 })).Messages;
+    const started = Date.now();
+    const polling = sqs.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 });
+    await expect.poll(async () => server.services.waiters.waitingCount(await queueIdOf(QueueUrl))).toBe(1);
+    await sqs.call('ChangeMessageVisibilityBatch', {
+      QueueUrl,
+      Entries: [{ Id: 'a', ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 1 }],
+    });
+    expect((await polling).Messages[0].MessageId).toBe(message.MessageId);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('ends parked polls with no messages when the queue is deleted', async () => {
+    const QueueUrl = await newQueue();
+    const queueId = await queueIdOf(QueueUrl);
+    const started = Date.now();
+    const polling = sqs.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 });
+    await expect.poll(() => server.services.waiters.waitingCount(queueId)).toBe(1);
+    await sqs.call('DeleteQueue', { QueueUrl });
+    expect((await polling).Messages ?? []).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server.services.waiters.waitingCount(queueId)).toBe(0);
+  });
+
   it('wakes when a visibility timeout or a delay runs out, without any request', async () => {
     const QueueUrl = await newQueue();
     await sqs.call('SendMessage', { QueueUrl, MessageBody: 'delayed', DelaySeconds: 1 });

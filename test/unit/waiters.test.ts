@@ -20,6 +20,34 @@ describe('WaitRegistry', () => {
     expect(waiters.waitingCount(1)).toBe(0);
   });
 
+  it('wakes only as many waiters as messages became available, longest-waiting first', async () => {
+    const clock = new FakeClock();
+    const waiters = new WaitRegistry(clock);
+    const woke: string[] = [];
+    const park = (name: string) =>
+      waiters.wait(1, { until: clock.now() + 20_000, sinceVersion: waiters.version(1) }).then(() => woke.push(name));
+    const parked = [park('first'), park('second'), park('third')];
+    waiters.notify(1, 2);
+    await Promise.all(parked.slice(0, 2));
+    expect(woke).toEqual(['first', 'second']);
+    expect(waiters.waitingCount(1)).toBe(1);
+    waiters.notify(1);
+    await parked[2];
+  });
+
+  it('forgets a deleted queue: its waiters return and nothing is kept for it', async () => {
+    const clock = new FakeClock();
+    const waiters = new WaitRegistry(clock);
+    const parked = [1, 2].map(() => waiters.wait(7, { until: clock.now() + 20_000, sinceVersion: waiters.version(7) }));
+    waiters.notify(8);
+    expect(waiters.trackedQueues).toBe(2);
+    waiters.forget(7);
+    waiters.forget(8);
+    await Promise.all(parked);
+    expect(waiters.waitingCount(7)).toBe(0);
+    expect(waiters.trackedQueues).toBe(0);
+  });
+
   it('ends a wait at its deadline', async () => {
     vi.useFakeTimers();
     const clock = new FakeClock();

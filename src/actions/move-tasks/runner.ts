@@ -89,7 +89,7 @@ export class MoveTaskRunner {
       max: batchSize,
       now: clock.now(),
     });
-    for (const queueId of new Set<QueueId>(result.movedTo)) waiters.notify(queueId);
+    for (const queueId of new Set<QueueId>(result.movedTo)) waiters.notify(queueId, result.moved);
     // A short batch means nothing movable is left (storage moves every receivable message it can).
     if (result.moved < batchSize) await storage.setMoveTaskStatus(task.taskId, 'COMPLETED');
     return result.moved;

@@ -142,6 +142,7 @@ export function prepareSend(ctx: ActionContext, queue: QueueRecord, entry: SendE
 export async function storeMessages(ctx: ActionContext, queue: QueueRecord, messages: MessageToSend[]): Promise<SendResult[]> {
   const results = await ctx.storage.sendMessages(queue.id, messages, ctx.clock.now());
   if (results === 'queueGone') throw SqsErrors.queueDoesNotExist();
-  ctx.waiters.notify(queue.id);
+  // Delayed messages wake a poll too: it then waits until they are due rather than its old deadline.
+  ctx.waiters.notify(queue.id, results.filter((result) => result.outcome === 'sent').length);
   return results;
 }

@@ -35,8 +35,8 @@ export function prepareMaintenance(db: Database.Database, deps: { reads: QueueRe
   const forgetDeletedQueues = db.prepare<[number]>(maintenanceSql.forgetDeletedQueues);
 
   return {
-    /** Deletes up to EXPIRY_CHUNK expired messages; returns how many. */
-    expireMessageChunk(now: number): number {
+    /** Deletes up to EXPIRY_CHUNK expired messages; returns how many, and adds FIFO queues to `unblocked`. */
+    expireMessageChunk(now: number, unblocked: Set<number>): number {
       const deleted = expireMessages.all({ now, limit: EXPIRY_CHUNK });
       const touched = new Map<string, { queueId: number; groupId: string }>();
       for (const row of deleted) {
@@ -46,6 +46,7 @@ export function prepareMaintenance(db: Database.Database, deps: { reads: QueueRe
       for (const { queueId, groupId } of touched.values()) {
         const queue = reads.info(queueId);
         if (queue) groups.refresh(queueId, groupId, queue.mode, now);
+        if (queue?.mode === 'fifo') unblocked.add(queueId);
       }
       return deleted.length;
     },

@@ -1,7 +1,7 @@
 import { newReceiptToken } from '../../core/ids.js';
 import type Database from 'better-sqlite3';
 import type { ClaimedMessage, RedriveTarget } from '../../core/types.js';
-import type { ReceiveRequest, ReceiveResult } from '../storage.js';
+import type { QueueGone, ReceiveRequest, ReceiveResult } from '../storage.js';
 import type { FairWalk } from './claim-fair.js';
 import type { FifoWalk } from './claim-fifo.js';
 import type { QueueReads } from './queues.js';
@@ -134,10 +134,10 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
     deps.relocate(row, dlq, fields, now);
   };
 
-  return function receiveMessages(request: ReceiveRequest): ReceiveResult {
+  return function receiveMessages(request: ReceiveRequest): ReceiveResult | QueueGone {
     const { queueId, now } = request;
     const queue = deps.reads.info(queueId);
-    if (!queue) return { messages: [], nextVisibleAt: null, redrivenTo: [] };
+    if (!queue) return 'queueGone';
     const visibleAt = now + request.visibilityMs;
 
     if (request.attemptId !== undefined) {

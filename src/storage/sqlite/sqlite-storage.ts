@@ -96,13 +96,14 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
 
     maintenance: async (now) => {
       let expiredMessages = 0;
+      const unblocked = new Set<number>();
       for (;;) {
-        const chunk = await write(() => maintenance.expireMessageChunk(now));
+        const chunk = await write(() => maintenance.expireMessageChunk(now, unblocked));
         expiredMessages += chunk;
         if (chunk < EXPIRY_CHUNK) break;
       }
       const expiredDeduplications = await write(() => maintenance.expireHistory(now));
-      return { expiredMessages, expiredDeduplications };
+      return { expiredMessages, expiredDeduplications, unblockedQueues: [...unblocked] };
     },
 
     close: async () => {

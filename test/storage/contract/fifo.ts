@@ -152,7 +152,7 @@ export function fifoContract(make: MakeStorage): void {
     it('forgets expired deduplication ids in maintenance', async () => {
       const queue = await createQueue(storage(), 'q.fifo');
       await send(storage(), queue.id, T0, g('a', 'A', 'd1'), g('b', 'A', 'd2'));
-      expect(await storage().maintenance(T0 + DEDUP_WINDOW_MS)).toEqual({ expiredMessages: 0, expiredDeduplications: 2 });
+      expect(await storage().maintenance(T0 + DEDUP_WINDOW_MS)).toEqual({ expiredMessages: 0, expiredDeduplications: 2, unblockedQueues: [] });
       expect(bodies(await receive(storage(), queue, T0 + DEDUP_WINDOW_MS))).toEqual(['a', 'b']);
     });
 
@@ -200,7 +200,7 @@ export function fifoContract(make: MakeStorage): void {
       await send(storage(), queue.id, T0 + 30 * SECOND, g('new', 'A'));
       await receive(storage(), queue, T0 + 30 * SECOND, { max: 1, visibilityMs: 5 * MINUTE });
       // when: the in-flight head expires
-      expect((await storage().maintenance(T0 + MINUTE)).expiredMessages).toBe(1);
+      expect(await storage().maintenance(T0 + MINUTE)).toEqual({ expiredMessages: 1, expiredDeduplications: 0, unblockedQueues: [queue.id] });
       // then
       expect(bodies(await receive(storage(), queue, T0 + MINUTE))).toEqual(['new']);
     });

@@ -121,7 +121,7 @@ export async function receive(
   now: number,
   options: ReceiveOptions = {},
 ): Promise<ReceiveResult> {
-  return storage.receiveMessages({
+  const result = await storage.receiveMessages({
     queueId: queue.id,
     fifo: queue.fifo,
     max: options.max ?? 10,
@@ -130,6 +130,8 @@ export async function receive(
     redrive: options.redrive ?? null,
     ...(options.attemptId === undefined ? {} : { attemptId: options.attemptId }),
   });
+  if (result === 'queueGone') throw new Error(`queue ${queue.id} is gone`);
+  return result;
 }
 
 export const bodies = (result: ReceiveResult | ClaimedMessage[]): string[] =>
