@@ -38,6 +38,7 @@ export const changeMessageVisibilityBatch = defineAction(
       ref,
       visibleAt: now + seconds * 1000,
       maxVisibleAfterReceiveMs: MAX_VISIBLE_AFTER_RECEIVE_MS,
+      allowStale: !queue.fifo,
     }));
     const outcomes = changes.length ? await ctx.storage.changeVisibilities(queue.id, changes, now) : [];
     const successful: { Id: string }[] = [];

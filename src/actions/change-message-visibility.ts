@@ -28,7 +28,14 @@ export const changeMessageVisibility = defineAction(
     const now = ctx.clock.now();
     const [outcome] = await ctx.storage.changeVisibilities(
       queue.id,
-      [{ ref, visibleAt: now + input.VisibilityTimeout * 1000, maxVisibleAfterReceiveMs: MAX_VISIBLE_AFTER_RECEIVE_MS }],
+      [
+        {
+          ref,
+          visibleAt: now + input.VisibilityTimeout * 1000,
+          maxVisibleAfterReceiveMs: MAX_VISIBLE_AFTER_RECEIVE_MS,
+          allowStale: !queue.fifo,
+        },
+      ],
       now,
     );
     const error = visibilityError(input.ReceiptHandle, input.VisibilityTimeout, outcome!);

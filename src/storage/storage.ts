@@ -124,6 +124,11 @@ export interface VisibilityChange {
   visibleAt: number;
   /** Reject with 'overLimit' when visibleAt is beyond this (12 h after the receive). */
   maxVisibleAfterReceiveMs: number;
+  /**
+   * Standard queues apply a change made with a superseded handle (the message was received again since) to
+   * the message itself (AWS, reference §11); FIFO queues answer 'stale'.
+   */
+  allowStale: boolean;
 }
 
 export type VisibilityOutcome = HandleOutcome | 'overLimit';

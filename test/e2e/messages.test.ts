@@ -111,6 +111,22 @@ describe.each(clientFactories)('messages over $protocol', ({ protocol, make }) =
     expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
   });
 
+  it('applies ChangeMessageVisibility with a superseded handle to the message (standard queues, as AWS)', async () => {
+    const QueueUrl = await newQueue();
+    await sqs.call('SendMessage', { QueueUrl, MessageBody: 'twice' });
+    const [first] = await receive(QueueUrl, { VisibilityTimeout: 0 });
+    const [second] = await receive(QueueUrl, { VisibilityTimeout: 600 });
+    expect(second.MessageId).toBe(first.MessageId);
+    await sqs.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: first.ReceiptHandle, VisibilityTimeout: 0 });
+    const batch = await sqs.call('ChangeMessageVisibilityBatch', {
+      QueueUrl,
+      Entries: [{ Id: 'old', ReceiptHandle: first.ReceiptHandle, VisibilityTimeout: 0 }],
+    });
+    expect(batch.Successful.map((entry: { Id: string }) => entry.Id)).toEqual(['old']);
+    const [third] = await receive(QueueUrl);
+    expect(third.MessageId).toBe(first.MessageId);
+  });
+
   it('delays messages per message and per queue, counting them as delayed', async () => {
     const QueueUrl = await newQueue({ DelaySeconds: '1' });
     await sqs.call('SendMessage', { QueueUrl, MessageBody: 'queue delay' });

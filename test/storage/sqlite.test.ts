@@ -243,7 +243,7 @@ describe('sqlite storage', () => {
     const groupRow = storage.database.prepare('SELECT head_seq, ready_at FROM message_groups WHERE queue_id = ?');
     const head = () => groupRow.get(queue.id);
     expect(head()).toEqual({ head_seq: a!.seq, ready_at: T0 + MINUTE });
-    const change = { ref: refOf(queue, a!), visibleAt: T0 + SECOND, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS };
+    const change = { ref: refOf(queue, a!), visibleAt: T0 + SECOND, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS, allowStale: false };
     await storage.changeVisibilities(queue.id, [change], T0);
     expect(head()).toEqual({ head_seq: a!.seq, ready_at: T0 + SECOND });
     await storage.deleteMessages(queue.id, [{ ref: refOf(queue, a!), allowStale: false }], T0);

@@ -50,10 +50,10 @@ export function prepareHandles(db: Database.Database, deps: { reads: QueueReads;
 
     changeVisibilities(queueId: number, changes: VisibilityChange[], now: number): VisibilityOutcome[] {
       const mode = reads.info(queueId)?.mode ?? 'plain';
-      return changes.map(({ ref, visibleAt, maxVisibleAfterReceiveMs }): VisibilityOutcome => {
+      return changes.map(({ ref, visibleAt, maxVisibleAfterReceiveMs, allowStale }): VisibilityOutcome => {
         const row = find.get({ seq: ref.seq, queueId });
         if (!row) return 'gone';
-        if (row.receipt_token !== ref.receiptToken) return 'stale';
+        if (row.receipt_token !== ref.receiptToken && !allowStale) return 'stale';
         if (visibleAt - (row.received_at ?? now) > maxVisibleAfterReceiveMs) return 'overLimit';
         // Also when the visibility already ended but nobody received the message since: AWS answers 200.
         setVisibleAt.run({ seq: row.seq, visibleAt });

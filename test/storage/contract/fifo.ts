@@ -92,7 +92,7 @@ export function fifoContract(make: MakeStorage): void {
     async function extend(queue: QueueRecord, m: ClaimedMessage, visibleAt: number, now: number) {
       const [outcome] = await storage().changeVisibilities(
         queue.id,
-        [{ ref: refOf(queue, m), visibleAt, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS }],
+        [{ ref: refOf(queue, m), visibleAt, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS, allowStale: false }],
         now,
       );
       expect(outcome).toBe('ok');

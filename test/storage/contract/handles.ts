@@ -87,7 +87,7 @@ export function handleContract(make: MakeStorage): void {
       await send(storage(), queue.id, T0, 'a');
       const [m] = (await receive(storage(), queue, T0, { visibilityMs: 10 * SECOND })).messages;
       const change = (visibleAt: number, now: number) =>
-        storage().changeVisibilities(queue.id, [{ ref: refOf(queue, m!), visibleAt, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS }], now);
+        storage().changeVisibilities(queue.id, [{ ref: refOf(queue, m!), visibleAt, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS, allowStale: false }], now);
       // when: extend
       expect(await change(T0 + 60 * SECOND, T0 + 5 * SECOND)).toEqual(['ok']);
       // then
@@ -104,7 +104,7 @@ export function handleContract(make: MakeStorage): void {
       await send(storage(), queue.id, T0, 'a');
       const [m] = (await receive(storage(), queue, T0 + SECOND)).messages;
       const change = (visibleAt: number) =>
-        storage().changeVisibilities(queue.id, [{ ref: refOf(queue, m!), visibleAt, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS }], T0 + 2 * SECOND);
+        storage().changeVisibilities(queue.id, [{ ref: refOf(queue, m!), visibleAt, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS, allowStale: false }], T0 + 2 * SECOND);
       expect(await change(T0 + SECOND + TWELVE_HOURS_MS + 1)).toEqual(['overLimit']);
       expect(await change(T0 + SECOND + TWELVE_HOURS_MS)).toEqual(['ok']);
     });
@@ -115,11 +115,21 @@ export function handleContract(make: MakeStorage): void {
       const [m] = (await receive(storage(), queue, T0, { visibilityMs: SECOND })).messages;
       const outcome = await storage().changeVisibilities(
         queue.id,
-        [{ ref: refOf(queue, m!), visibleAt: T0 + 60 * SECOND, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS }],
+        [{ ref: refOf(queue, m!), visibleAt: T0 + 60 * SECOND, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS, allowStale: false }],
         T0 + 5 * SECOND,
       );
       expect(outcome).toEqual(['ok']);
       await expectStats(storage(), queue, T0 + 5 * SECOND, { inFlight: 1 });
+    });
+
+    it('applies a change made with a superseded handle to the message when stale handles are allowed', async () => {
+      const queue = await createQueue(storage(), 'q');
+      await send(storage(), queue.id, T0, 'a');
+      const [m] = (await receive(storage(), queue, T0, { visibilityMs: SECOND })).messages;
+      await receive(storage(), queue, T0 + SECOND, { visibilityMs: MINUTE_LATER });
+      const change = { ref: refOf(queue, m!), visibleAt: T0 + 2 * SECOND, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS, allowStale: true };
+      expect(await storage().changeVisibilities(queue.id, [change], T0 + 2 * SECOND)).toEqual(['ok']);
+      expect(bodies(await receive(storage(), queue, T0 + 2 * SECOND))).toEqual(['a']);
     });
 
     it('reports gone and stale handles without changing anything', async () => {
@@ -128,7 +138,7 @@ export function handleContract(make: MakeStorage): void {
       await send(storage(), queue.id, T0, 'a');
       const [m] = (await receive(storage(), queue, T0, { visibilityMs: SECOND })).messages;
       const [again] = (await receive(storage(), queue, T0 + SECOND, { visibilityMs: SECOND })).messages;
-      const change = (ref: ReturnType<typeof refOf>) => ({ ref, visibleAt: T0 + MINUTE_LATER, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS });
+      const change = (ref: ReturnType<typeof refOf>) => ({ ref, visibleAt: T0 + MINUTE_LATER, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS, allowStale: false });
       // when
       const outcomes = await storage().changeVisibilities(
         queue.id,
