@@ -33,7 +33,7 @@ export const manyQueues: Scenario = async (ctx) => {
         return { messages: 1, bytes: 0 };
       };
       const m = await warmThenDrive({ concurrency: 1, durationMs: ctx.durationMs }, ctx.warmupMs, op);
-      return latencyRowFrom(`${title}: ${label}`, m, 'one client, back to back');
+      return latencyRowFrom(`${title}: ${label}`, m);
     };
     let next = 0;
     return [
