@@ -15,6 +15,8 @@ interface Case {
   concurrency: number;
 }
 
+type Log = { round: number; target: string; rows: ResultRow[]; showNotes: boolean }[];
+
 export async function runCompare(cli: Cli, progress: (line: string) => void): Promise<number> {
   const targets = await startTargets(cli, progress);
   const stopAll = () => Promise.all(targets.map((t) => t.stop()));
@@ -24,39 +26,49 @@ export async function runCompare(cli: Cli, progress: (line: string) => void): Pr
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  if (targets.length === 0) throw new Error('no target could be started');
-  const reference = cli.reference ?? (targets.some((t) => t.name === 'strawman') ? 'strawman' : targets[0]!.name);
-  if (!targets.some((t) => t.name === reference)) {
-    await stopAll();
-    throw new Error(`--reference ${reference} is not one of the targets (${targets.map((t) => t.name).join(', ')})`);
-  }
-  const comparison = new Comparison(
-    targets.map((t) => t.name),
-    reference,
-  );
-  const cases: Case[] = SCENARIOS.filter((s) => s.compare !== undefined && cli.only.has(s.id)).flatMap((entry) =>
-    entry.compare!.map((concurrency) => ({ id: `${entry.id}:${entry.title}:${concurrency}`, entry, concurrency })),
-  );
-  const log: { round: number; target: string; rows: ResultRow[]; showNotes: boolean }[] = [];
   const meta = runMeta('per target', cli.quick, targets.map((t) => `${t.name}: ${t.describe}`).join('; '));
+  let comparison: Comparison;
+  let log: Log;
   try {
-    for (let round = 1; round <= cli.rounds; round++) {
-      // Rotate who goes first, so no target always meets a freshly idle (or freshly busy) machine.
-      const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]!);
-      for (const c of cases.filter((c) => round === 1 || !c.entry.once)) {
-        for (const target of order) {
-          const rows = await runCase(cli, c, target, round, progress);
-          log.push({ round, target: target.name, rows, showNotes: c.entry.showNotes === true });
-          const whole = wholeCaseOutcome(c, rows);
-          if (whole) comparison.markCase(c.id, target.name, whole);
-          else comparison.add(c.id, target.name, rows);
-        }
-      }
+    if (targets.length === 0) throw new Error('no target could be started');
+    const reference = cli.reference ?? (targets.some((t) => t.name === 'strawman') ? 'strawman' : targets[0]!.name);
+    if (!targets.some((t) => t.name === reference)) {
+      throw new Error(`--reference ${reference} is not one of the targets (${targets.map((t) => t.name).join(', ')})`);
     }
+    comparison = new Comparison(
+      targets.map((t) => t.name),
+      reference,
+    );
+    log = await runRounds(cli, targets, comparison, progress);
   } finally {
     await stopAll();
   }
-  process.stdout.write(`${header(meta, targets, cli, reference)}\n\n${compareTableText(comparison)}\n`);
+  return report(cli, meta, targets, comparison, log);
+}
+
+async function runRounds(cli: Cli, targets: readonly Target[], comparison: Comparison, progress: (line: string) => void): Promise<Log> {
+  const cases: Case[] = SCENARIOS.filter((s) => s.compare !== undefined && cli.only.has(s.id)).flatMap((entry) =>
+    entry.compare!.map((concurrency) => ({ id: `${entry.id}:${entry.title}:${concurrency}`, entry, concurrency })),
+  );
+  const log: Log = [];
+  for (let round = 1; round <= cli.rounds; round++) {
+    // Rotate who goes first, so no target always meets a freshly idle (or freshly busy) machine.
+    const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]!);
+    for (const c of cases.filter((c) => round === 1 || !c.entry.once)) {
+      for (const target of order) {
+        const rows = await runCase(cli, c, target, round, progress);
+        log.push({ round, target: target.name, rows, showNotes: c.entry.showNotes === true });
+        const whole = wholeCaseOutcome(c, rows);
+        if (whole) comparison.markCase(c.id, target.name, whole);
+        else comparison.add(c.id, target.name, rows);
+      }
+    }
+  }
+  return log;
+}
+
+function report(cli: Cli, meta: RunMeta, targets: readonly Target[], comparison: Comparison, log: Log): number {
+  process.stdout.write(`${header(meta, targets, cli, comparison.reference)}\n\n${compareTableText(comparison)}\n`);
   const notes = log.flatMap(({ round, target, rows, showNotes }) =>
     rows.filter((r) => r.note !== undefined && showNotes).map((r) => `round ${round}, ${target}, ${r.scenario}: ${r.note}`),
   );
@@ -66,7 +78,9 @@ export async function runCompare(cli: Cli, progress: (line: string) => void): Pr
     rows.filter((r) => r.error !== undefined).map((r) => `round ${round}, ${target}, ${r.scenario}: ${r.error}`),
   );
   if (errors.length + problems.length > 0) process.stdout.write(`\n${[...errors, ...problems].join('\n')}\n`);
-  if (cli.json !== undefined) writeFileSync(cli.json, `${JSON.stringify({ meta, reference, rounds: log }, null, 2)}\n`);
+  if (cli.json !== undefined) {
+    writeFileSync(cli.json, `${JSON.stringify({ meta, reference: comparison.reference, rounds: log }, null, 2)}\n`);
+  }
   return errors.length > 0 ? 1 : 0;
 }
 

@@ -1,10 +1,11 @@
 import { parseCli, USAGE, UsageError } from './cli.js';
 import { runCompare } from './compare.js';
-import { ALL_FEATURES, type BenchContext } from './context.js';
+import { ALL_FEATURES } from './context.js';
 import { headerText, runMeta, tableText, writeJson, type ResultRow } from './report.js';
 import { SCENARIOS } from './registry.js';
 import { runOne } from './run-one.js';
 import { startServer, type BenchServer } from './server.js';
+import { contextFor } from './targets.js';
 
 // Entry point of `npm run bench`: starts (or reaches) the server, runs the scenarios, prints the table.
 // With --with-strawman, --with-fauxqs, --wharf-durability or --target, it runs side by side (compare.ts).
@@ -40,22 +41,8 @@ async function main(): Promise<number> {
     cli.quick,
     cli.endpoint === undefined ? 'dist/main.js started by the bench' : `external at ${endpoint}`,
   );
-  const ctx: BenchContext = {
-    endpoint,
-    queuePrefix: `bench-${Date.now().toString(36)}`,
-    quick: cli.quick,
-    durationMs: cli.durationMs,
-    warmupMs: cli.warmupMs,
-    prefill: cli.prefill,
-    ...(server ? { serverPid: server.pid } : {}),
-    bigIdle: cli['big-idle'],
-    features: ALL_FEATURES,
-    shallowDepth: 1_000,
-    deepDepth: cli.deepDepth,
-    queueCount: cli.queueCount,
-    latencyRateHz: cli.latencyRateHz,
-    progress,
-  };
+  const target = { endpoint, features: ALL_FEATURES, ...(server ? { pid: server.pid } : {}) };
+  const ctx = contextFor(cli, target, undefined, progress);
 
   const rows: ResultRow[] = [];
   try {

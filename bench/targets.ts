@@ -74,11 +74,16 @@ function external(name: string, endpoint: string, features: ReadonlySet<Feature>
   return { name, endpoint, describe: `external at ${endpoint}`, features, problems: () => [], stop: async () => {} };
 }
 
-/** The scenario context for one target; `round` keeps queue names unique across rounds. */
-export function contextFor(cli: Cli, target: Target, round: number, progress: (line: string) => void): BenchContext {
+/** The scenario context for one server; `round` (side by side) keeps queue names unique across rounds. */
+export function contextFor(
+  cli: Cli,
+  target: Pick<Target, 'endpoint' | 'pid' | 'features'>,
+  round: number | undefined,
+  progress: (line: string) => void,
+): BenchContext {
   return {
     endpoint: target.endpoint,
-    queuePrefix: `bench-${Date.now().toString(36)}-r${round}`,
+    queuePrefix: `bench-${Date.now().toString(36)}${round === undefined ? '' : `-r${round}`}`,
     quick: cli.quick,
     durationMs: cli.durationMs,
     warmupMs: cli.warmupMs,
