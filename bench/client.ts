@@ -4,6 +4,8 @@ import http from 'node:http';
 // middleware, signing and shape parsing than Wharf spends serving a small SendMessage, and this machine
 // shares its cores between the bench and the server, so an SDK would measure itself.
 
+const DEFAULT_TIMEOUT_MS = 120_000;
+
 export class SqsCallError extends Error {
   constructor(
     readonly action: string,
@@ -37,16 +39,26 @@ export class SqsClient {
   private readonly host: string;
   private readonly port: number;
 
-  /** `maxSockets` should equal the number of requests kept in flight, so none queue inside the agent. */
-  constructor(endpoint: string, maxSockets: number) {
+  /**
+   * `maxSockets` should equal the number of requests kept in flight, so none queue inside the agent.
+   * Every request is aborted after `timeoutMs`, so a stalled server fails a scenario instead of hanging
+   * the bench; the default is well above the longest long poll (20 s) and the slowest 8 MiB request.
+   */
+  constructor(
+    endpoint: string,
+    maxSockets: number,
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {
     const url = new URL(endpoint);
     this.host = url.hostname;
     this.port = Number(url.port || 80);
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
-  call<T>(action: string, input: object, signal?: AbortSignal): Promise<T> {
+  call<T>(action: string, input: object, cancel?: AbortSignal): Promise<T> {
     const payload = Buffer.from(JSON.stringify(input), 'utf8');
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = cancel ? AbortSignal.any([cancel, timeout]) : timeout;
     return new Promise<T>((resolve, reject) => {
       const request = http.request(
         {
@@ -97,6 +109,21 @@ export class SqsClient {
     return this.call('SendMessage', { QueueUrl: queueUrl, MessageBody: body, ...fifoMembers });
   }
 
+  async getQueueUrl(name: string): Promise<string> {
+    return (await this.call<{ QueueUrl: string }>('GetQueueUrl', { QueueName: name })).QueueUrl;
+  }
+
+  async listQueues(prefix?: string): Promise<string[]> {
+    const out = await this.call<{ QueueUrls?: string[] }>('ListQueues', prefix === undefined ? {} : { QueueNamePrefix: prefix });
+    return out.QueueUrls ?? [];
+  }
+
+  async approximateNumberOfMessages(queueUrl: string): Promise<number> {
+    const input = { QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] };
+    const out = await this.call<{ Attributes?: Record<string, string> }>('GetQueueAttributes', input);
+    return Number(out.Attributes?.ApproximateNumberOfMessages);
+  }
+
   async sendMessageBatch(queueUrl: string, entries: SendEntry[]): Promise<void> {
     const out = await this.call<BatchResult>('SendMessageBatch', { QueueUrl: queueUrl, Entries: entries });
     failOnBatchErrors('SendMessageBatch', out, entries.length);
@@ -136,4 +163,14 @@ function failOnBatchErrors(action: string, out: BatchResult, expected: number): 
   if (failed.length > 0 || (out.Successful?.length ?? 0) !== expected) {
     throw new Error(`${action}: ${failed.length} failed of ${expected}: ${JSON.stringify(failed.slice(0, 3))}`);
   }
+}
+
+/**
+ * True when a server answered that it does not implement an action (the minimal broker answers
+ * InvalidAction; other peers say UnknownOperation or "not implemented"). Side-by-side runs show such a
+ * scenario as "n/a" for that server instead of a failure.
+ */
+export function isUnsupported(error: unknown): boolean {
+  if (!(error instanceof SqsCallError)) return false;
+  return /InvalidAction|UnknownOperation|UnsupportedOperation|not implemented|not supported/i.test(error.body);
 }

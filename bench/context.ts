@@ -2,6 +2,13 @@ import { SqsClient, type SendEntry } from './client.js';
 import { pool, type Op } from './drive.js';
 import type { ResultRow } from './report.js';
 
+/**
+ * What a server can do beyond the core every target serves (CreateQueue, DeleteQueue, SendMessage(Batch),
+ * ReceiveMessage with long polling, DeleteMessage(Batch) on standard queues over JSON).
+ */
+export type Feature = 'fifo' | 'queue-attributes' | 'list-queues' | 'query-protocol' | 'over-1mib';
+export const ALL_FEATURES: ReadonlySet<Feature> = new Set(['fifo', 'queue-attributes', 'list-queues', 'query-protocol', 'over-1mib']);
+
 export interface BenchContext {
   endpoint: string;
   /** Unique per run, so a bench against a shared --endpoint never touches anyone else's queues. */
@@ -14,6 +21,15 @@ export interface BenchContext {
   /** Server pid when the bench started the server itself; memory readings need it. */
   serverPid?: number;
   bigIdle: boolean;
+  /** What the server under test supports; scenarios mark rows they cannot measure as unsupported. */
+  features: ReadonlySet<Feature>;
+  /** Depth scenario: messages in the shallow and the deep queue (0 skips the deep one). */
+  shallowDepth: number;
+  deepDepth: number;
+  /** Queues created for the many-queues scenario. */
+  queueCount: number;
+  /** Sends per second of the long-poll latency scenario; 0 sends each as soon as the last arrived. */
+  latencyRateHz: number;
   progress: (line: string) => void;
 }
 
@@ -38,11 +54,11 @@ export async function withQueue<T>(
   }
 }
 
-/** Pre-fills a standard queue with `count` messages, ten per SendMessageBatch, 16 requests in flight. */
-export async function fillQueue(ctx: BenchContext, queueUrl: string, count: number, body: string): Promise<void> {
-  const client = new SqsClient(ctx.endpoint, 16);
+/** Pre-fills a standard queue with `count` messages, ten per SendMessageBatch, `concurrency` requests in flight. */
+export async function fillQueue(ctx: BenchContext, queueUrl: string, count: number, body: string, concurrency = 16): Promise<void> {
+  const client = new SqsClient(ctx.endpoint, concurrency);
   try {
-    await pool(Math.ceil(count / 10), 16, async (batch) => {
+    await pool(Math.ceil(count / 10), concurrency, async (batch) => {
       const size = Math.min(10, count - batch * 10);
       const entries: SendEntry[] = Array.from({ length: size }, (_, i) => ({ Id: `e${i}`, MessageBody: body }));
       await client.sendMessageBatch(queueUrl, entries);

@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SqsClient } from './client.js';
 import { withQueue, type Scenario } from './context.js';
 import type { Measurement } from './drive.js';
-import { rowFrom } from './report.js';
+import { latencyRowFrom } from './report.js';
 
 const LONG_POLL_SECONDS = 20;
 const RECEIVE_TIMEOUT_MS = 25_000;
@@ -64,13 +65,17 @@ export const longPollLatency: Scenario = (ctx, consumers) =>
       await runFor(ctx.warmupMs, roundTrip);
       const m: Measurement = { concurrency: consumers, ops: 0, emptyOps: 0, messages: 0, bytes: 0, elapsedMs: 0, latenciesMs: [] };
       const startedAt = performance.now();
+      const rate = ctx.latencyRateHz;
       await runFor(ctx.durationMs, async () => {
         m.latenciesMs.push(await roundTrip());
+        // Paced: the next send starts at its slot (or at once when the round trip overran it).
+        if (rate > 0) await sleep(Math.max(0, startedAt + (m.latenciesMs.length * 1000) / rate - performance.now()));
         return 0;
       });
       m.elapsedMs = performance.now() - startedAt;
       m.ops = m.messages = m.latenciesMs.length;
-      return [rowFrom(`Long-poll send→receive (${consumers} parked)`, m, 'ops/s = sequential round trips')];
+      const title = `Long-poll send→receive (${consumers} parked${rate > 0 ? `, ${rate} msgs/s` : ''})`;
+      return [latencyRowFrom(title, m, rate > 0 ? undefined : 'ops/s = sequential round trips')];
     } finally {
       stop.abort();
       await Promise.allSettled(running);

@@ -24,6 +24,12 @@ export interface ResultRow {
   p50Ms?: number;
   p99Ms?: number;
   memory?: MemoryFigures;
+  /** Which figure a side-by-side table compares: msgs/s (default), p50/p99 latency, or server RSS. */
+  metric?: 'rate' | 'latency' | 'rss';
+  /** Server VmRSS in MiB, for rows with metric 'rss'. */
+  rssMiB?: number;
+  /** Set when the server cannot serve this measurement (e.g. no GetQueueAttributes): why. */
+  unsupported?: string;
   /**
    * CPU used during the whole scenario run (warm-up and pre-fill included), in % of one core. A bench
    * near 100 % would mean the client, not the server, sets the pace.
@@ -54,6 +60,19 @@ export function runMeta(durability: string, quick: boolean, server: string): Run
     cpus: `${cpuList.length} × ${cpuList[0]?.model ?? 'unknown'}`,
     loadAverage1m: loadavg()[0] ?? NaN,
   };
+}
+
+/** A row whose point is its latency percentiles (the side-by-side table shows p50/p99 for it). */
+export function latencyRowFrom(scenario: string, m: Measurement, note?: string): ResultRow {
+  return { ...rowFrom(scenario, m, note), metric: 'latency' };
+}
+
+export function rssRow(scenario: string, rssMiB: number, note?: string): ResultRow {
+  return { scenario, concurrency: 0, metric: 'rss', rssMiB: round(rssMiB, 1), ...(note ? { note } : {}) };
+}
+
+export function unsupportedRow(scenario: string, concurrency: number, why: string): ResultRow {
+  return { scenario, concurrency, unsupported: why };
 }
 
 export function rowFrom(scenario: string, m: Measurement, note?: string): ResultRow {
@@ -87,13 +106,20 @@ const COLUMNS: { title: string; cell: (row: ResultRow) => string; left?: boolean
   { title: 'p50 ms', cell: (r) => fmt(r.p50Ms) },
   { title: 'p99 ms', cell: (r) => fmt(r.p99Ms) },
   { title: 'CPU% bench/server', cell: (r) => (r.cpuPercent ? `${r.cpuPercent.bench}/${r.cpuPercent.server ?? '?'}` : '-') },
-  { title: 'notes', cell: (r) => (r.error ? `ERROR: ${r.error}` : memoryText(r.memory) ?? r.note ?? ''), left: true },
+  { title: 'notes', cell: notesText, left: true },
 ];
 
 function fmt(value: number | undefined): string {
   if (value === undefined || Number.isNaN(value)) return '-';
   if (value >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(value >= 10 ? 1 : 2);
+}
+
+function notesText(r: ResultRow): string {
+  if (r.error) return `ERROR: ${r.error}`;
+  if (r.unsupported) return `n/a: ${r.unsupported}`;
+  if (r.rssMiB !== undefined) return `server RSS ${Math.round(r.rssMiB)} MiB${r.note ? `; ${r.note}` : ''}`;
+  return memoryText(r.memory) ?? r.note ?? '';
 }
 
 function memoryText(memory: MemoryFigures | undefined): string | undefined {

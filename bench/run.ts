@@ -1,34 +1,16 @@
-import { performance } from 'node:perf_hooks';
-import { BIG_SIZES, bigMemory, bigMessages } from './big.js';
 import { parseCli, USAGE, UsageError } from './cli.js';
-import type { BenchContext, Scenario } from './context.js';
-import { longPollLatency } from './latency.js';
+import { runCompare } from './compare.js';
+import { ALL_FEATURES } from './context.js';
 import { headerText, runMeta, tableText, writeJson, type ResultRow } from './report.js';
-import { fifo, receiveDeleteSmall, sendBatchSmall, sendSmall } from './scenarios.js';
-import { readCpuMs, startServer, type BenchServer } from './server.js';
+import { SCENARIOS } from './registry.js';
+import { runOne } from './run-one.js';
+import { startServer, type BenchServer } from './server.js';
+import { contextFor } from './targets.js';
 
 // Entry point of `npm run bench`: starts (or reaches) the server, runs the scenarios, prints the table.
+// With --with-strawman, --with-fauxqs, --wharf-durability or --target, it runs side by side (compare.ts).
 
 const CONCURRENCIES = [1, 16];
-
-interface ScenarioEntry {
-  id: number;
-  title: string;
-  run: Scenario;
-  concurrencies?: number[];
-  /** Restart a bench-owned server first: memory the earlier scenarios left in its heap would hide the peak. */
-  freshServer?: boolean;
-}
-
-const SCENARIOS: ScenarioEntry[] = [
-  { id: 1, title: 'SendMessage 100 B', run: sendSmall },
-  { id: 2, title: 'ReceiveMessage+DeleteMessageBatch 100 B', run: receiveDeleteSmall },
-  { id: 3, title: 'long-poll send→receive latency', run: longPollLatency },
-  { id: 4, title: 'SendMessageBatch 10×100 B', run: sendBatchSmall },
-  { id: 5, title: 'FIFO send, then receive+delete', run: fifo },
-  ...BIG_SIZES.map((size) => ({ id: 6, title: `big messages ${size.label}`, run: bigMessages(size) })),
-  { id: 7, title: 'server memory with 8 MiB sends', run: bigMemory, concurrencies: [16], freshServer: true },
-];
 
 async function main(): Promise<number> {
   const cli = parseCli();
@@ -37,6 +19,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`);
+  if (cli.compare) return runCompare(cli, progress);
 
   let server: BenchServer | undefined;
   const serverOptions = { durability: cli.durability, logLevel: cli['server-log-level'], build: true };
@@ -58,17 +41,8 @@ async function main(): Promise<number> {
     cli.quick,
     cli.endpoint === undefined ? 'dist/main.js started by the bench' : `external at ${endpoint}`,
   );
-  const ctx: BenchContext = {
-    endpoint,
-    queuePrefix: `bench-${Date.now().toString(36)}`,
-    quick: cli.quick,
-    durationMs: cli.durationMs,
-    warmupMs: cli.warmupMs,
-    prefill: cli.prefill,
-    ...(server ? { serverPid: server.pid } : {}),
-    bigIdle: cli['big-idle'],
-    progress,
-  };
+  const target = { endpoint, features: ALL_FEATURES, ...(server ? { pid: server.pid } : {}) };
+  const ctx = contextFor(cli, target, undefined, progress);
 
   const rows: ResultRow[] = [];
   try {
@@ -99,28 +73,6 @@ async function main(): Promise<number> {
   }
   if (cli.json !== undefined) writeJson(cli.json, meta, rows, serverErrors);
   return rows.some((row) => row.error !== undefined) ? 1 : 0;
-}
-
-// One failing scenario (a server bug, a timeout) is reported in its row; the others still run.
-async function runOne(id: number, title: string, run: Scenario, ctx: BenchContext, concurrency: number): Promise<ResultRow[]> {
-  const pid = ctx.serverPid;
-  const startedAt = performance.now();
-  const benchCpu = process.cpuUsage();
-  const serverCpuMs = pid === undefined ? 0 : readCpuMs(pid);
-  try {
-    const rows = await run(ctx, concurrency);
-    const wallMs = performance.now() - startedAt;
-    const used = process.cpuUsage(benchCpu);
-    const cpuPercent = {
-      bench: Math.round(((used.user + used.system) / 1000 / wallMs) * 100),
-      ...(pid === undefined ? {} : { server: Math.round(((readCpuMs(pid) - serverCpuMs) / wallMs) * 100) }),
-    };
-    return rows.map((row) => (row.ops === undefined ? row : { ...row, cpuPercent }));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    ctx.progress(`  failed: ${message}`);
-    return [{ scenario: `[${id}] ${title}`, concurrency, error: message.split('\n')[0]!.slice(0, 300) }];
-  }
 }
 
 main().then(
