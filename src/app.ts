@@ -4,6 +4,7 @@ import type pino from 'pino';
 import type { ActionDef } from './actions/define-action.js';
 import { healthPlugin } from './api/health.js';
 import { sqsPlugin } from './api/sqs-plugin.js';
+import { consolePlugin, type ConsoleOptions } from './console/console-plugin.js';
 import type { Services } from './core/context.js';
 
 export interface AppOptions {
@@ -13,6 +14,8 @@ export interface AppOptions {
   baseUrl?: string;
   /** Logger options for fastify to build, or a ready pino logger (main.ts shares one). Off by default. */
   logger?: FastifyServerOptions['logger'] | pino.Logger;
+  /** The web console at /console/: on unless false (`--console off`). */
+  console?: false | Omit<ConsoleOptions, 'services'>;
 }
 
 /** Builds the HTTP app without listening, so tests drive it through `inject()`. */
@@ -28,6 +31,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   await app.register(healthPlugin, { services });
   await app.register(sqsPlugin, { services, actions, baseUrl });
+  if (options.console !== false) await app.register(consolePlugin, { ...options.console, services, prefix: '/console' });
   return app;
 }
 

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     actions: ACTIONS,
     baseUrl: config.baseUrl,
     logger: log,
+    console: config.console ? {} : false,
   });
 
   const maintenance = setInterval(() => {
