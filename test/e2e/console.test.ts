@@ -95,8 +95,8 @@ describe.skipIf(!haveChromium)(title, () => {
     await page.getByRole('button', { name: 'Refresh messages' }).click();
     // then: the console shows both, JSON pretty-printed, with their receive counts
     await expect.poll(() => peeked.first().locator('pre').textContent()).toBe('{\n  "held": true\n}');
-    expect(await peeked.first().locator('[data-field=receive-count]').textContent()).toBe('Received 1 ×');
-    expect(await peeked.nth(1).locator('[data-field=receive-count]').textContent()).toBe('Received 0 ×');
+    expect(await peeked.first().locator('[data-field=receive-count]').textContent()).toBe('Receive count 1');
+    expect(await peeked.nth(1).locator('[data-field=receive-count]').textContent()).toBe('Receive count 0');
     // and nothing changed: counts, the held handle still works, the free message is received for the first time
     expect(await counts(url)).toEqual({ visible: 1, inFlight: 1 });
     await sqs.call('ChangeMessageVisibility', { QueueUrl: url, ReceiptHandle: held.ReceiptHandle, VisibilityTimeout: 60 });
@@ -139,8 +139,56 @@ describe.skipIf(!haveChromium)(title, () => {
     // then: the task is shown finishing, and the source queue has the messages again
     await page.locator('tr[data-task-status=COMPLETED]').waitFor({ timeout: 10_000 });
     expect(await page.locator('tr[data-task-status=COMPLETED]').textContent()).toContain('3 of 3 moved');
+    await page.getByText('The queue is empty.').waitFor();
     const received = await sqs.call('ReceiveMessage', { QueueUrl: source, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 });
     expect(received.Messages.map((m: { Body: string }) => m.Body).sort()).toEqual(['a', 'b', 'c']);
     expect((await counts(dlq)).visible).toBe(0);
+  });
+
+  it('cancels a running redrive', async () => {
+    // given: a slow move task (1 message/s) started through the SDK on a DLQ of ten
+    const dlqName = unique('slow-dlq');
+    const dlq = await create(dlqName);
+    const source = await create(unique('slow'), { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 1 }) });
+    await sqs.call('SendMessageBatch', { QueueUrl: source, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `m${i}` })) });
+    await sqs.call('ReceiveMessage', { QueueUrl: source, MaxNumberOfMessages: 10, VisibilityTimeout: 0 });
+    await sqs.call('ReceiveMessage', { QueueUrl: source, MaxNumberOfMessages: 10 });
+    await sqs.call('StartMessageMoveTask', { SourceArn: arn(dlqName), MaxNumberOfMessagesPerSecond: 1 });
+    // when
+    await openQueue(dlqName);
+    await page.locator('tr[data-task-status=RUNNING]').getByRole('button', { name: 'Cancel' }).click();
+    // then
+    await page.locator('tr[data-task-status=CANCELLED]').waitFor({ timeout: 5000 });
+    const { Results } = await sqs.call('ListMessageMoveTasks', { SourceArn: arn(dlqName) });
+    expect(Results[0].Status).toBe('CANCELLED');
+    expect((await counts(dlq)).visible).toBeGreaterThan(0);
+  });
+
+  it('creates a queue, edits an attribute, receives and deletes a message, and deletes the queue', async () => {
+    // given
+    await page.goto(`${server.url}/console/`);
+    const name = unique('made-in-console');
+    // when: created from the list page
+    await page.getByLabel('New queue name').fill(name);
+    await page.getByRole('button', { name: 'Create queue' }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    const url = (await sqs.call('GetQueueUrl', { QueueName: name })).QueueUrl as string;
+    // and an attribute edited
+    await page.getByLabel('VisibilityTimeout').fill('45');
+    await page.getByRole('button', { name: 'Save attributes' }).click();
+    await page.getByRole('status').getByText('Saved VisibilityTimeout').waitFor();
+    const { Attributes } = await sqs.call('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['VisibilityTimeout'] });
+    expect(Attributes.VisibilityTimeout).toBe('45');
+    // and a message received and deleted
+    await sqs.call('SendMessage', { QueueUrl: url, MessageBody: 'bye' });
+    await page.getByRole('button', { name: 'Receive messages' }).click();
+    await page.locator('article[data-received-id]').getByRole('button', { name: 'Delete message' }).click();
+    await page.getByRole('status').getByText('Deleted').waitFor();
+    expect(await counts(url)).toEqual({ visible: 0, inFlight: 0 });
+    // and the queue deleted after confirmation
+    await page.getByRole('button', { name: 'Delete queue…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete queue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Queues' }).waitFor();
+    expect((await sqs.call('ListQueues', { QueueNamePrefix: name })).QueueUrls ?? []).toEqual([]);
   });
 });

@@ -33,6 +33,11 @@ async function tick() {
   }
 }
 
-window.addEventListener('hashchange', () => void route().then(() => main.focus()));
+// Focus moves to the new view for keyboard and screen-reader users; the page starts at the top.
+window.addEventListener('hashchange', () =>
+  void route().then(() => {
+    main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }));
 setInterval(() => void tick(), REFRESH_MS);
 void route();

@@ -58,7 +58,7 @@ function messageArticle(queue, m) {
     h('header', {},
       h('strong', {}, m.messageId),
       h('span', { className: `badge ${m.state}` }, STATE_TEXT[m.state]),
-      h('span', { 'data-field': 'receive-count' }, `Received ${m.receiveCount} ×`),
+      h('span', { 'data-field': 'receive-count' }, `Receive count ${m.receiveCount}`),
       h('span', {}, `Sent ${formatTime(m.sentAt)}`),
       m.state !== 'visible' ? h('span', { className: 'muted' }, `visible at ${formatTime(m.visibleAt)}`) : null),
     pre, showAll,

@@ -33,7 +33,7 @@ export function renderQueuePage(name) {
     const messages = renderMessages(queue);
     // After a send, receive, delete or purge the peek list is reloaded; otherwise it stays as read.
     queue.onChange = () => messages.reload();
-    sections = [renderMoveTasks(queue), renderAttributes(queue), messages, renderSendAndReceive(queue)];
+    sections = [renderMoveTasks(queue), messages, renderSendAndReceive(queue), renderAttributes(queue)];
     replace(body,
       h('section', { className: 'card', 'aria-labelledby': 'overview-h' },
         h('h2', { id: 'overview-h' }, 'Overview'),

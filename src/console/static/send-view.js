@@ -73,7 +73,7 @@ function receivedArticle(queue, m) {
     void queue.onChange();
   };
   const article = h('article', { className: 'message', 'data-received-id': m.MessageId },
-    h('header', {}, h('strong', {}, m.MessageId), h('span', {}, `Received ${m.Attributes?.ApproximateReceiveCount ?? '?'} ×`)),
+    h('header', {}, h('strong', {}, m.MessageId), h('span', {}, `Receive count ${m.Attributes?.ApproximateReceiveCount ?? '?'}`)),
     h('pre', { className: 'body', tabindex: 0 }, prettyBody(m.Body)),
     h('div', { className: 'row' },
       h('button', { type: 'button', className: 'danger', onClick: async () => {

@@ -18,6 +18,8 @@ export function renderMoveTasks(queue) {
         h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, h('span', { className: 'muted' }, 'Actions')))),
       rows));
 
+  let lastStatuses = null;
+
   async function startRedrive() {
     const started = await attempt(() => sqs('StartMessageMoveTask', { SourceArn: queue.arn }), 'Redrive started');
     if (started) await refresh();
@@ -34,6 +36,10 @@ export function renderMoveTasks(queue) {
     hint.textContent = `Moves every message back to the queue it came from (${queue.summary.deadLetterSources.join(', ')}).`;
     const { Results: tasks = [] } = await sqs('ListMessageMoveTasks', { SourceArn: queue.arn, MaxResults: 10 });
     start.disabled = tasks.some((t) => t.Status === 'RUNNING' || t.Status === 'CANCELLING');
+    // A task that moved messages out changes what peek shows: reload it when a task's status changes.
+    const statuses = tasks.map((t) => `${t.StartedTimestamp}:${t.Status}`).join();
+    if (lastStatuses !== null && statuses !== lastStatuses) void queue.onChange();
+    lastStatuses = statuses;
     replaceIfChanged(rows, JSON.stringify(tasks), () => tasks.length === 0 ? h('tr', {}, h('td', { colspan: 5, className: 'muted' }, 'No move tasks yet.')) : tasks.map((task) => {
       const total = task.ApproximateNumberOfMessagesToMove ?? 0;
       const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
