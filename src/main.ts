@@ -65,7 +65,10 @@ async function main(): Promise<void> {
 
   await moveTasks.start();
   const address = await app.listen({ port: config.port, host: config.host });
-  log.info({ address, dataDir: config.dataDir, maxMessageBytes: config.maxMessageBytes }, 'wharf listening');
+  log.info(
+    { address, dataDir: config.dataDir, maxMessageBytes: config.maxMessageBytes, console: config.console ? `${address}/console/` : 'off' },
+    'wharf listening',
+  );
 }
 
 main().catch((error: unknown) => {

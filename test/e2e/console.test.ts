@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { launchChromium, haveChromium, SKIP_REASON } from '../helpers/browser.js';
 import { makeJsonClient, type SqsUnderTest } from '../helpers/clients.js';
@@ -12,6 +12,7 @@ const title = haveChromium ? 'web console in Chromium' : `web console in Chromiu
 describe.skipIf(!haveChromium)(title, () => {
   let server: TestServer;
   let browser: Browser;
+  let context: BrowserContext;
   let sqs: SqsUnderTest;
   let page: Page;
   let counter = 0;
@@ -31,6 +32,10 @@ describe.skipIf(!haveChromium)(title, () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchChromium()]);
     sqs = makeJsonClient(server.url);
+    // One context for the file (a new context per test costs ~1 s on a busy machine), a fresh page per test.
+    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    // Offline: any request that leaves the Wharf origin fails the test.
+    await context.route('**/*', (route) => (route.request().url().startsWith(server.url) ? route.continue() : route.abort()));
   });
   afterAll(async () => {
     sqs?.destroy();
@@ -38,9 +43,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await server?.close();
   });
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    // Offline: any request that leaves the Wharf origin fails the test.
-    await page.route('**/*', (route) => (route.request().url().startsWith(server.url) ? route.continue() : route.abort()));
+    page = await context.newPage();
   });
   afterEach(() => page.close());
 
@@ -79,6 +82,29 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(Messages[0].Body).toBe(body);
     expect(Messages[0].MD5OfBody).toBe(createHash('md5').update(body, 'utf8').digest('hex'));
     expect(Messages[0].MessageAttributes).toEqual({ kind: { DataType: 'String', StringValue: 'test' } });
+  });
+
+  it('sends to a FIFO queue with group and deduplication id, and shows a long body in full on request', async () => {
+    // given
+    const name = `${unique('console-fifo')}.fifo`;
+    const url = await create(name, { FifoQueue: 'true' });
+    await openQueue(name);
+    // when
+    const body = JSON.stringify({ text: 'y'.repeat(6000) });
+    await page.getByLabel('Body', { exact: true }).fill(body);
+    await page.getByLabel('Message group id').fill('customer-7');
+    await page.getByLabel('Deduplication id').fill('dedup-1');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    await page.getByRole('status').getByText('Sent message').waitFor();
+    // then: peek shows it cut, then whole
+    const article = page.locator('article[data-message-id]');
+    await article.waitFor();
+    expect((await article.locator('pre').textContent())!.length).toBeLessThan(5000);
+    await article.getByRole('button', { name: /Show all/ }).click();
+    await expect.poll(async () => (await article.locator('pre').textContent())!.length).toBeGreaterThan(6000);
+    const { Messages } = await sqs.call('ReceiveMessage', { QueueUrl: url, MessageSystemAttributeNames: ['All'] });
+    expect(Messages[0].Body).toBe(body);
+    expect(Messages[0].Attributes).toMatchObject({ MessageGroupId: 'customer-7', MessageDeduplicationId: 'dedup-1' });
   });
 
   it('peeks without changing receive count, visibility or receipt handles', async () => {
