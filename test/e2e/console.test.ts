@@ -136,9 +136,12 @@ describe.skipIf(!haveChromium)(title, () => {
     const url = await create(name);
     await sqs.call('SendMessageBatch', { QueueUrl: url, Entries: [1, 2, 3].map((i) => ({ Id: `m${i}`, MessageBody: `m${i}` })) });
     await openQueue(name);
-    // when: the first confirmation is cancelled, the second accepted
-    await page.getByRole('button', { name: 'Purge queue…' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    // when: the first confirmation is cancelled from the keyboard (Enter opens, Escape cancels), the second accepted
+    await page.getByRole('button', { name: 'Purge queue…' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(false);
     expect((await counts(url)).visible).toBe(3);
     await page.getByRole('button', { name: 'Purge queue…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Purge queue' }).click();

@@ -27,6 +27,7 @@ describe('console routes', () => {
     await build();
     const page = await app!.inject({ method: 'GET', url: '/console/' });
     expect(page.statusCode).toBe(200);
+    expect((await app!.inject({ method: 'GET', url: '/console' })).body).toBe(page.body);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const assets = [...page.body.matchAll(/(?:href|src)="([^"#]+)"/g)].map((m) => m[1]!);
     expect(assets).toEqual(['/console/console.css', '/console/console.js']);
