@@ -5,6 +5,7 @@ import type { ActionDef } from './actions/define-action.js';
 import { healthPlugin } from './api/health.js';
 import { debugEnabled } from './api/dispatch.js';
 import { sqsPlugin } from './api/sqs-plugin.js';
+import { consolePlugin, type ConsoleOptions } from './console/console-plugin.js';
 import type { Services } from './core/context.js';
 
 export interface AppOptions {
@@ -14,6 +15,8 @@ export interface AppOptions {
   baseUrl?: string;
   /** Logger options for fastify to build, or a ready pino logger (main.ts shares one). Off by default. */
   logger?: FastifyServerOptions['logger'] | pino.Logger;
+  /** The web console at /console/: on unless false (`--console off`). */
+  console?: false | Omit<ConsoleOptions, 'services'>;
 }
 
 /** Builds the HTTP app without listening, so tests drive it through `inject()`. */
@@ -32,6 +35,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', requestLog);
   await app.register(healthPlugin, { services });
   await app.register(sqsPlugin, { services, actions, baseUrl });
+  if (options.console !== false) await app.register(consolePlugin, { ...options.console, services, prefix: '/console' });
   return app;
 }
 

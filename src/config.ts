@@ -25,6 +25,7 @@ const OPTIONS = {
     help: 'full: fsync before answering (default); relaxed: may lose the last writes on power loss',
     fallback: 'full',
   },
+  console: { env: 'WHARF_CONSOLE', help: 'on|off: the web console at /console/', fallback: 'on' },
 } as const satisfies Record<string, { env: string; help: string; fallback: string | undefined }>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -65,6 +66,7 @@ const ConfigSchema = z.object({
         .max(MAX_CONFIGURABLE_MESSAGE_BYTES, `must be at most ${MAX_CONFIGURABLE_MESSAGE_BYTES} bytes (64MiB)`),
     ),
   durability: z.enum(['full', 'relaxed']),
+  console: z.enum(['on', 'off']).transform((value) => value === 'on'),
 });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;
@@ -100,6 +102,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     logLevel: pick('log-level'),
     maxMessageBytes: pick('max-message-size'),
     durability: pick('durability'),
+    console: pick('console'),
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${flagOf(String(issue.path[0]))}: ${issue.message}`);

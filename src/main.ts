@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     actions: ACTIONS,
     baseUrl: config.baseUrl,
     logger: log,
+    console: config.console ? {} : false,
   });
 
   const maintenance = setInterval(() => {
@@ -67,7 +68,10 @@ async function main(): Promise<void> {
 
   await moveTasks.start();
   const address = await app.listen({ port: config.port, host: config.host });
-  log.info({ address, dataDir: config.dataDir, maxMessageBytes: config.maxMessageBytes }, 'wharf listening');
+  log.info(
+    { address, dataDir: config.dataDir, maxMessageBytes: config.maxMessageBytes, console: config.console ? `${address}/console/` : 'off' },
+    'wharf listening',
+  );
 }
 
 main().catch((error: unknown) => {

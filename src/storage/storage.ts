@@ -31,6 +31,7 @@ import type {
   QueueRecord,
   ReceiptRef,
   RedriveTarget,
+  StoredMessage,
   StoredQueueAttributes,
 } from '../core/types.js';
 
@@ -147,6 +148,18 @@ export interface QueueStats {
   delayed: number;
 }
 
+/** A message as a read-only peek sees it: no receipt token, nothing about it changed by the read. */
+export interface PeekedMessage extends StoredMessage {
+  visibleAt: number;
+}
+
+export interface PeekRequest {
+  limit: number;
+  /** Exclusive cursor: messages with seq strictly greater (0 for the start). */
+  afterSeq: number;
+  now: number;
+}
+
 export interface NewMoveTask {
   taskId: string;
   sourceQueueId: QueueId;
@@ -217,6 +230,8 @@ export interface Storage {
   queueStats(queueId: QueueId, now: number): Promise<QueueStats>;
   /** Earliest future visibleAt in the queue (for long-poll wake-ups), or null. */
   nextVisibleAt(queueId: QueueId, now: number): Promise<number | null>;
+  /** Read-only (the console's peek): unexpired messages by seq after `afterSeq`; changes nothing, returns no receipt token. */
+  peekMessages(queueId: QueueId, request: PeekRequest): Promise<PeekedMessage[]>;
 
   createMoveTask(task: NewMoveTask): Promise<MoveTaskRecord>;
   getMoveTask(taskId: string): Promise<MoveTaskRecord | undefined>;

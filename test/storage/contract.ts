@@ -9,6 +9,7 @@ import { fifoContract } from './contract/fifo.js';
 import { handleContract } from './contract/handles.js';
 import { messageContract } from './contract/messages.js';
 import { moveTaskContract } from './contract/move-tasks.js';
+import { peekContract } from './contract/peek.js';
 import { queueContract } from './contract/queues.js';
 import { redriveContract } from './contract/redrive.js';
 
@@ -21,5 +22,6 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
     fairQueueContract(makeStorage);
     redriveContract(makeStorage);
     moveTaskContract(makeStorage);
+    peekContract(makeStorage);
   });
 }

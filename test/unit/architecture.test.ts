@@ -56,6 +56,19 @@ describe('architecture', () => {
     expect(violations((i) => inside(i.from, 'src/api') && inside(i.target, 'src/storage'))).toEqual([]);
   });
 
+  it('the console reads through the storage port (types only) and never runs SQL or reaches into actions', () => {
+    expect(
+      violations(
+        (i) =>
+          inside(i.from, 'src/console') &&
+          (i.target === 'better-sqlite3' ||
+            inside(i.target, 'src/actions') ||
+            (inside(i.target, 'src/storage') && !(i.typeOnly && i.target === 'src/storage/storage.ts'))),
+      ),
+    ).toEqual([]);
+    expect(imports.some((i) => i.from === 'src/console/read-model.ts' && i.target === 'src/storage/storage.ts')).toBe(true);
+  });
+
   it('storage knows nothing of HTTP, actions or api', () => {
     expect(
       violations(

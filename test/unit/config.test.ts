@@ -19,7 +19,13 @@ describe('config', () => {
       logLevel: 'info',
       maxMessageBytes: 1_048_576,
       durability: 'full',
+      console: true,
     });
+  });
+
+  it('turns the web console off with --console off', () => {
+    expect(configOf(['--console', 'off']).console).toBe(false);
+    expect(configOf([], { WHARF_CONSOLE: 'off' }).console).toBe(false);
   });
 
   it('reads WHARF_* variables, and flags win over them', () => {
@@ -38,6 +44,7 @@ describe('config', () => {
     [['--max-message-size', '512'], /at least 1024/],
     [['--max-message-size', '1000MiB'], /at most/],
     [['--durability', 'maybe'], /--durability/],
+    [['--console', 'maybe'], /--console/],
     [['--nonsense'], /Unknown option/],
   ])('stops with a clear message for %j', (argv, message) => {
     const result = parseConfig(argv, {});

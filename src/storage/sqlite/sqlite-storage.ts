@@ -5,6 +5,7 @@ import { prepareFifoWalk } from './claim-fifo.js';
 import { prepareGroups } from './groups.js';
 import { EXPIRY_CHUNK, prepareMaintenance } from './maintenance.js';
 import { prepareHandles } from './messages-handles.js';
+import { preparePeek } from './messages-peek.js';
 import { prepareReceive } from './messages-receive.js';
 import { prepareSend } from './messages-send.js';
 import { prepareStats } from './messages-stats.js';
@@ -81,6 +82,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     changeVisibilities: (queueId, changes, now) => write(() => handles.changeVisibilities(queueId, changes, now)),
     queueStats: async (queueId, now) => counts.queueStats(queueId, now),
     nextVisibleAt: async (queueId, now) => stats.nextVisibleAt(queueId, now),
+    ...preparePeek(db),
 
     createMoveTask: (task) => write(() => moveTasks.create(task)),
     getMoveTask: async (taskId) => moveTasks.get(taskId),

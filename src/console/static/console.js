@@ -1,0 +1,43 @@
+import { replace } from './dom.js';
+import { renderQueueList } from './queues-view.js';
+import { renderQueuePage } from './queue-view.js';
+
+// Hash routes (#/ and #/queues/<name>) so the server serves one page. Each view returns a refresh
+// function; one timer calls it every 1.5 s so counts stay within the 2 s the console promises.
+const REFRESH_MS = 1500;
+const main = document.getElementById('main');
+let current = { refresh: async () => {} };
+let refreshing = false;
+
+async function route() {
+  const match = /^#\/queues\/(.+)$/.exec(location.hash);
+  const view = match ? renderQueuePage(decodeURIComponent(match[1])) : renderQueueList();
+  replace(main, view.element);
+  current = view;
+  document.title = match ? `${decodeURIComponent(match[1])} · Wharf console` : 'Queues · Wharf console';
+  await view.refresh().catch((error) => showUpdated(`Refresh failed: ${error.message}`));
+}
+
+const showUpdated = (text) => (document.getElementById('updated').textContent = text);
+
+async function tick() {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    await current.refresh();
+    showUpdated(`Updated ${new Date().toLocaleTimeString()}`);
+  } catch (error) {
+    showUpdated(`Refresh failed: ${error.message}`);
+  } finally {
+    refreshing = false;
+  }
+}
+
+// Focus moves to the new view for keyboard and screen-reader users; the page starts at the top.
+window.addEventListener('hashchange', () =>
+  void route().then(() => {
+    main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }));
+setInterval(() => void tick(), REFRESH_MS);
+void route();
