@@ -58,8 +58,8 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
     const seq = Number(request.params.seq);
     if (!queue || !Number.isSafeInteger(seq) || seq < 1) return reply.code(404).send({ error: 'NotFound' });
     const now = services.clock.now();
-    const [message] = await services.storage.peekMessages(queue.id, { limit: 1, afterSeq: seq - 1, now });
-    if (!message || message.seq !== seq) return reply.code(404).send({ error: 'NotFound' });
+    const message = await services.storage.peekMessage(queue.id, seq, now);
+    if (!message) return reply.code(404).send({ error: 'NotFound' });
     return { message: peekView(queue, message, now, Number.POSITIVE_INFINITY) };
   });
 }

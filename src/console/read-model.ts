@@ -19,7 +19,7 @@ export interface QueueSummary {
   visible: number;
   inFlight: number;
   delayed: number;
-  /** Seconds since the oldest (lowest-sequence) unexpired message was sent, or null when empty. */
+  /** Seconds since the oldest (first enqueued) unexpired message was sent, or null when empty. */
   oldestAgeSeconds: number | null;
   deadLetterTarget: { name: string; maxReceiveCount: number } | null;
   deadLetterSources: string[];

@@ -155,7 +155,10 @@ export interface PeekedMessage extends StoredMessage {
 
 export interface PeekRequest {
   limit: number;
-  /** Exclusive cursor: messages with seq strictly greater (0 for the start). */
+  /**
+   * Exclusive cursor: the seq of the last message of the previous page (0 for the start). Pages follow
+   * enqueue order (the oldest message first), whatever the depth of the queue.
+   */
   afterSeq: number;
   now: number;
 }
@@ -232,6 +235,8 @@ export interface Storage {
   nextVisibleAt(queueId: QueueId, now: number): Promise<number | null>;
   /** Read-only (the console's peek): unexpired messages by seq after `afterSeq`; changes nothing, returns no receipt token. */
   peekMessages(queueId: QueueId, request: PeekRequest): Promise<PeekedMessage[]>;
+  /** Read-only: one unexpired message by seq, or undefined. */
+  peekMessage(queueId: QueueId, seq: number, now: number): Promise<PeekedMessage | undefined>;
 
   createMoveTask(task: NewMoveTask): Promise<MoveTaskRecord>;
   getMoveTask(taskId: string): Promise<MoveTaskRecord | undefined>;

@@ -12,6 +12,7 @@ import { receiveSql } from '../../src/storage/sqlite/messages-receive.js';
 import { sendSql } from '../../src/storage/sqlite/messages-send.js';
 import { statsSql } from '../../src/storage/sqlite/messages-stats.js';
 import { countsSql } from '../../src/storage/sqlite/message-counts.js';
+import { peekSql } from '../../src/storage/sqlite/messages-peek.js';
 import { moveTasksSql } from '../../src/storage/sqlite/move-tasks.js';
 import { queuesSql } from '../../src/storage/sqlite/queues.js';
 import { queueWritesSql } from '../../src/storage/sqlite/queues-write.js';
@@ -216,7 +217,7 @@ describe('sqlite storage', () => {
       ...prefixed('relocate', relocateSql), ...prefixed('send', sendSql), ...prefixed('fifoWalk', fifoWalkSql),
       ...prefixed('fairWalk', fairWalkSql), ...prefixed('stats', statsSql), ...prefixed('attempts', attemptsSql),
       ...prefixed('receive', receiveSql), ...prefixed('handles', handlesSql), ...prefixed('moveTasks', moveTasksSql),
-      ...prefixed('maintenance', maintenanceSql), ...prefixed('counts', countsSql),
+      ...prefixed('maintenance', maintenanceSql), ...prefixed('counts', countsSql), ...prefixed('peek', peekSql),
     };
     // Scanning json_each walks the bound array of at most one batch of seqs, and a subquery scan walks the
     // rows of a subquery bounded by its LIMIT: neither is a table.
@@ -225,7 +226,8 @@ describe('sqlite storage', () => {
     // Runs once when the store opens, to load every queue's message total; never on a request.
     const scanAllowed = new Set(['counts.totals']);
     // A handful of RUNNING/CANCELLING tasks are sorted in memory; nothing else may sort.
-    const sortAllowed = new Set(['moveTasks.active']);
+    // The peek's outer query sorts only its page (the inner one reads the index in order).
+    const sortAllowed = new Set(['moveTasks.active', 'peek.peek']);
     // then
     for (const [name, sql] of Object.entries(statements)) {
       const plan = explain(storage.database, sql);

@@ -13,9 +13,9 @@ export const EXPIRY_CHUNK = 1_000;
 export const DELETED_QUEUE_MEMORY_MS = 60 * 60_000;
 
 export const maintenanceSql = {
-  // Uses messages_expiry (expires_at); cascades to message_payloads.
+  // Uses messages_expiry (queue_id, expires_at, seq); cascades to message_payloads.
   expireMessages: `DELETE FROM messages WHERE seq IN (
-      SELECT seq FROM messages INDEXED BY messages_expiry WHERE expires_at <= @now LIMIT @limit)
+      SELECT seq FROM messages INDEXED BY messages_expiry WHERE queue_id = @queueId AND expires_at <= @now LIMIT @limit)
     RETURNING queue_id, group_id`,
   // Uses fifo_dedup_expiry.
   expireDedup: `DELETE FROM fifo_dedup WHERE expires_at <= ?`,
@@ -27,7 +27,7 @@ export const maintenanceSql = {
 
 export function prepareMaintenance(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
   const { reads, groups, counts } = deps;
-  const expireMessages = db.prepare<{ now: number; limit: number }, { queue_id: number; group_id: string }>(
+  const expireMessages = db.prepare<{ queueId: number; now: number; limit: number }, { queue_id: number; group_id: string }>(
     maintenanceSql.expireMessages,
   );
   const expireDedup = db.prepare<[number]>(maintenanceSql.expireDedup);
@@ -35,9 +35,19 @@ export function prepareMaintenance(db: Database.Database, deps: { reads: QueueRe
   const forgetDeletedQueues = db.prepare<[number]>(maintenanceSql.forgetDeletedQueues);
 
   return {
-    /** Deletes up to EXPIRY_CHUNK expired messages; returns how many, and adds FIFO queues to `unblocked`. */
-    expireMessageChunk(now: number, unblocked: Set<number>): number {
-      const deleted = expireMessages.all({ now, limit: EXPIRY_CHUNK });
+    /**
+     * Deletes up to EXPIRY_CHUNK expired messages of the given queues, in order, starting with the queue
+     * at `from`; returns how many, and where the next chunk starts (queues.length when all are done).
+     * Adds FIFO queues whose group heads expired to `unblocked`.
+     */
+    expireMessageChunk(now: number, queueIds: number[], from: number, unblocked: Set<number>): { deleted: number; next: number } {
+      const deleted: { queue_id: number; group_id: string }[] = [];
+      let next = from;
+      while (next < queueIds.length && deleted.length < EXPIRY_CHUNK) {
+        const rows = expireMessages.all({ queueId: queueIds[next]!, now, limit: EXPIRY_CHUNK - deleted.length });
+        deleted.push(...rows);
+        if (deleted.length < EXPIRY_CHUNK) next += 1;
+      }
       const touched = new Map<string, { queueId: number; groupId: string }>();
       for (const row of deleted) {
         counts.add(row.queue_id, -1);
@@ -48,7 +58,7 @@ export function prepareMaintenance(db: Database.Database, deps: { reads: QueueRe
         if (queue) groups.refresh(queueId, groupId, queue.mode, now);
         if (queue?.mode === 'fifo') unblocked.add(queueId);
       }
-      return deleted.length;
+      return { deleted: deleted.length, next };
     },
 
     /** Expired deduplication entries, receive attempts and old deleted-queue names; returns dedup count. */

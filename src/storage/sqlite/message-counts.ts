@@ -8,13 +8,11 @@ import type { QueueStats } from '../storage.js';
 //  - the messages that are not visible (in flight or delayed) are counted by a range of the visibility
 //    index, visible_at > now, whose size is what is in flight or delayed, not the backlog;
 //  - expired messages that maintenance has not removed yet (it runs every second) are counted from the
-//    expiry index, looking at most at EXPIRED_SCAN entries so that a mass expiry cannot stall a request;
+//    queue's range of the expiry index;
 //  - visible = total - in flight - delayed - expired.
 //
 // Deltas follow the write batcher's transactions: a write stages them, they count once its savepoint is
 // released, and they reach the totals only when the group commit succeeds; a failed commit reloads.
-
-const EXPIRED_SCAN = 20_000;
 
 export const countsSql = {
   // Uses messages_visibility (queue_id, ...): one pass over the index at open.
@@ -25,9 +23,8 @@ export const countsSql = {
       coalesce(sum(receive_count = 0), 0) AS delayed
     FROM messages INDEXED BY messages_visibility
     WHERE queue_id = @queueId AND visible_at > @now AND expires_at > @now`,
-  // Uses messages_expiry (expires_at): the oldest expired entries of all queues, then this queue's.
-  expired: `SELECT count(*) FROM (SELECT queue_id FROM messages INDEXED BY messages_expiry
-      WHERE expires_at <= @now LIMIT ${EXPIRED_SCAN}) WHERE queue_id = @queueId`,
+  // Uses messages_expiry (queue_id, expires_at, seq): covered range.
+  expired: `SELECT count(*) FROM messages INDEXED BY messages_expiry WHERE queue_id = @queueId AND expires_at <= @now`,
 } as const;
 
 /**
@@ -87,6 +84,11 @@ export function prepareMessageCounts(db: Database.Database) {
         if (total > 0) totals.set(queueId, total);
         else totals.delete(queueId);
       }
+    },
+
+    /** Queues that held messages at the last commit. */
+    queuesWithMessages(): number[] {
+      return [...totals.keys()];
     },
 
     queueStats(queueId: number, now: number): QueueStats {

@@ -19,6 +19,11 @@ CREATE INDEX messages_group_ready ON messages (queue_id, group_id, visible_at, s
 CREATE INDEX messages_group_order ON messages (queue_id, group_id, seq) WHERE dedup_id IS NOT NULL;
 `;
 
+// A queue's messages in enqueue order (expires_at = enqueued_at + the queue's retention): maintenance's
+// per-queue expiry (WHERE queue_id = ? AND expires_at <= ?), the expired count of queueStats, and the
+// console's peek and oldest message (ORDER BY expires_at, seq).
+const EXPIRY_INDEX = `CREATE INDEX messages_expiry ON messages (queue_id, expires_at, seq);`;
+
 /** Steps from version N-1 to N, run in one transaction by open.ts. */
 export const MIGRATIONS: Record<number, string> = {
   2: `
@@ -28,7 +33,9 @@ UPDATE queues SET fair = 1 WHERE fifo = 0
 DELETE FROM message_groups WHERE queue_id IN (SELECT id FROM queues WHERE fifo = 0 AND fair = 0);
 DROP INDEX messages_group_ready;
 DROP INDEX messages_group_order;
-${GROUP_INDEXES}`,
+${GROUP_INDEXES}
+DROP INDEX messages_expiry;
+${EXPIRY_INDEX}`,
 };
 
 export const SCHEMA = `
@@ -99,8 +106,7 @@ CREATE TABLE messages (
 CREATE INDEX messages_visibility ON messages (queue_id, visible_at, seq, receive_count, expires_at);
 
 ${GROUP_INDEXES}
--- maintenance: WHERE expires_at <= ? across all queues.
-CREATE INDEX messages_expiry ON messages (expires_at);
+${EXPIRY_INDEX}
 
 CREATE TABLE message_payloads (
   seq INTEGER PRIMARY KEY REFERENCES messages (seq) ON DELETE CASCADE,

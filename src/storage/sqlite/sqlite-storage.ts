@@ -3,7 +3,7 @@ import type { Storage } from '../storage.js';
 import { prepareFairWalk } from './claim-fair.js';
 import { prepareFifoWalk } from './claim-fifo.js';
 import { prepareGroups } from './groups.js';
-import { EXPIRY_CHUNK, prepareMaintenance } from './maintenance.js';
+import { prepareMaintenance } from './maintenance.js';
 import { prepareHandles } from './messages-handles.js';
 import { preparePeek } from './messages-peek.js';
 import { prepareReceive } from './messages-receive.js';
@@ -99,10 +99,13 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     maintenance: async (now) => {
       let expiredMessages = 0;
       const unblocked = new Set<number>();
-      for (;;) {
-        const chunk = await write(() => maintenance.expireMessageChunk(now, unblocked));
-        expiredMessages += chunk;
-        if (chunk < EXPIRY_CHUNK) break;
+      // Only queues that hold messages can have expired ones; each chunk is its own write, so requests
+      // interleave with a large expiry.
+      const queueIds = counts.queuesWithMessages();
+      for (let from = 0; from < queueIds.length; ) {
+        const chunk = await write(() => maintenance.expireMessageChunk(now, queueIds, from, unblocked));
+        expiredMessages += chunk.deleted;
+        from = chunk.next;
       }
       const expiredDeduplications = await write(() => maintenance.expireHistory(now));
       return { expiredMessages, expiredDeduplications, unblockedQueues: [...unblocked] };

@@ -59,6 +59,30 @@ export function peekContract(make: MakeStorage): void {
       expect(rest.map((m) => m.seq)).toEqual([sent[2]!.seq]);
     });
 
+    it('pages in enqueue order, oldest first, across messages sent at different times', async () => {
+      const queue = await createQueue(storage(), 'q');
+      await send(storage(), queue.id, T0 + 2 * SECOND, 'later');
+      await send(storage(), queue.id, T0 + 3 * SECOND, 'latest');
+      const pages: string[][] = [];
+      let afterSeq = 0;
+      for (;;) {
+        const page = await storage().peekMessages(queue.id, { limit: 1, afterSeq, now: T0 + 4 * SECOND });
+        if (page.length === 0) break;
+        pages.push(page.map((m) => m.body));
+        afterSeq = page.at(-1)!.seq;
+      }
+      expect(pages).toEqual([['later'], ['latest']]);
+    });
+
+    it('reads one message by seq, and nothing of another queue', async () => {
+      const queue = await createQueue(storage(), 'q');
+      const other = await createQueue(storage(), 'other');
+      const [sent] = await send(storage(), queue.id, T0, 'one');
+      expect(await storage().peekMessage(queue.id, sent!.seq, T0)).toMatchObject({ body: 'one', receiveCount: 0 });
+      expect(await storage().peekMessage(other.id, sent!.seq, T0)).toBeUndefined();
+      expect(await storage().peekMessage(queue.id, sent!.seq + 1000, T0)).toBeUndefined();
+    });
+
     it('leaves out expired messages', async () => {
       const queue = await createQueue(storage(), 'q', { retentionMs: MINUTE });
       await send(storage(), queue.id, T0, 'old');
