@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ActionDef } from '../actions/define-action.js';
 import type { ActionContext, RequestContext, Services } from '../core/context.js';
 import type { Limits } from '../core/limits.js';
-import { SqsError, SqsErrors } from '../core/errors.js';
+import { SqsError, SqsErrors, StoreUnavailable } from '../core/errors.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
 import { createWireRequest, type WireProtocol, type WireRequest, type WireResponse } from './protocol.js';
 import { queryProtocol } from './query/query-protocol.js';
@@ -164,6 +164,10 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 function encodeFailure(error: unknown, protocol: WireProtocol, request: FastifyRequest, action?: string): WireResponse {
   if (error instanceof SqsError) return protocol.encodeError(error, request.id);
+  if (error instanceof StoreUnavailable) {
+    request.log.warn({ err: error, action }, 'store unavailable; answered ServiceUnavailable');
+    return protocol.encodeError(SqsErrors.serviceUnavailable(`The request could not be stored (${error.reason}); retry it.`), request.id);
+  }
   // Logged with its stack; the client only ever sees the generic InternalFailure.
   request.log.error({ err: error, action, protocol: protocol.name }, 'unhandled error');
   return protocol.encodeError(SqsErrors.internalFailure(), request.id);

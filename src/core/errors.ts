@@ -134,8 +134,23 @@ export const SqsErrors = {
   malformedRequest: (message: string) => common('SerializationException', 'SerializationException', 400, message),
   internalFailure: () =>
     common('InternalFailure', 'InternalFailure', 500, 'The request processing has failed because of an unknown error.', 'Receiver'),
-  serviceUnavailable: () =>
-    common('ServiceUnavailable', 'ServiceUnavailable', 503, 'The service is shutting down; retry the request.', 'Receiver'),
+  serviceUnavailable: (message = 'The service is shutting down; retry the request.') =>
+    common('ServiceUnavailable', 'ServiceUnavailable', 503, message, 'Receiver'),
 } as const;
 
 export type SqsErrorFactory = keyof typeof SqsErrors;
+
+/**
+ * The store refused a write for a reason that passes (a full disk, a busy or locked database, an I/O
+ * error) and stored nothing of it: the request may be retried. Storage adapters throw it; the api layer
+ * answers it with ServiceUnavailable (503), which every SDK retries.
+ */
+export class StoreUnavailable extends Error {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the store cannot take this write now: ${reason}`, options);
+    this.name = 'StoreUnavailable';
+  }
+}

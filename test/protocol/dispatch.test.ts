@@ -8,7 +8,7 @@ import { defineAction } from '../../src/actions/define-action.js';
 import { buildApp } from '../../src/app.js';
 import { FakeClock } from '../../src/core/clock.js';
 import type { RequestContext, Services } from '../../src/core/context.js';
-import { SqsErrors } from '../../src/core/errors.js';
+import { SqsErrors, StoreUnavailable } from '../../src/core/errors.js';
 import { limitsFor } from '../../src/core/limits.js';
 
 // The wire layer against a FAKE registry: every behaviour here belongs to api/, not to real actions.
@@ -71,6 +71,9 @@ function fakeActions(seen: Seen[], hooks: Hooks) {
     }),
     PurgeQueue: defineAction('PurgeQueue', () => z.object({ QueueUrl: z.string() }), async () => {
       throw new Error('secret internal detail');
+    }),
+    TagQueue: defineAction('TagQueue', () => z.object({ QueueUrl: z.string() }), async () => {
+      throw new StoreUnavailable('the disk is full', { cause: new Error('SQLITE_FULL at /secret/path') });
     }),
   };
 }
@@ -204,6 +207,14 @@ describe.each(['json', 'query'] as const)('dispatch over %s', (protocol) => {
     const res = await call('PurgeQueue', { QueueUrl: 'http://h/0/q' });
     expect(errorOf(protocol, res)).toMatchObject({ status: 500, code: 'InternalFailure', fault: 'Receiver' });
     expect(res.body).not.toMatch(/secret|Error:|\bat /);
+  });
+
+  it('answers a write the store refused (full disk, busy database) with a retryable 503 ServiceUnavailable', async () => {
+    await start();
+    const res = await call('TagQueue', { QueueUrl: 'http://h/0/q' });
+    expect(errorOf(protocol, res)).toMatchObject({ status: 503, code: 'ServiceUnavailable', fault: 'Receiver' });
+    expect(res.body).toContain('The request could not be stored (the disk is full); retry it.');
+    expect(res.body).not.toMatch(/secret|SQLITE/);
   });
 
   it('answers an oversize body with 413 RequestEntityTooLarge in its own protocol', async () => {

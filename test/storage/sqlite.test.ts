@@ -20,6 +20,7 @@ import { attemptsSql } from '../../src/storage/sqlite/receive-attempts.js';
 import { relocateSql } from '../../src/storage/sqlite/relocate.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { WriteBatcher } from '../../src/storage/sqlite/write-batcher.js';
+import { StoreUnavailable } from '../../src/core/errors.js';
 import { describeStorageContract } from './contract.js';
 import {
   MINUTE,
@@ -76,6 +77,38 @@ describe('sqlite storage', () => {
       expect(bodies(await receive(storage, queue, T0 + SECOND, { max: 10 })).sort()).toEqual(expected);
       expect(await storage.queueStats(queue.id, T0 + SECOND)).toEqual({ visible: 0, inFlight: expected.length, delayed: 0 });
     }
+    await storage.close();
+  });
+
+  it('never answers a stored write with an error when the disk fills, and recovers without a restart', async () => {
+    // given: a database allowed only a few more pages (SQLITE_FULL, as on a full disk)
+    const storage = openSqliteStorage({ path: tempPath() });
+    const queue = await createQueue(storage, 'q');
+    const pages = storage.database.pragma('page_count', { simple: true }) as number;
+    storage.database.pragma(`max_page_count = ${pages + 40}`);
+    const body = (i: number): [string, object] => [`${i}-${'x'.repeat(3000)}`, {}];
+    const stored = () => storage.database.prepare('SELECT count(*) FROM messages').pluck().get() as number;
+    // when: one group of concurrent sends that cannot all fit, then sends one at a time until the disk is full
+    const group = await Promise.allSettled(Array.from({ length: 80 }, (_, i) => send(storage, queue.id, T0, body(i))));
+    let acknowledged = group.filter((r) => r.status === 'fulfilled').length;
+    let refusal: unknown;
+    for (let i = 0; i < 200 && refusal === undefined; i += 1) {
+      await send(storage, queue.id, T0, body(1000 + i)).then(
+        () => (acknowledged += 1),
+        (error: unknown) => (refusal = error),
+      );
+    }
+    // then: every acknowledged send is stored and nothing else is; the refusal says why, retryably
+    expect(stored()).toBe(acknowledged);
+    expect(group.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof StoreUnavailable)).toBe(true);
+    expect(refusal).toBeInstanceOf(StoreUnavailable);
+    expect((refusal as StoreUnavailable).reason).toBe('the disk is full');
+    // and once space returns, the same store takes writes again, with no restart and nothing damaged
+    storage.database.pragma(`max_page_count = ${pages + 400}`);
+    await send(storage, queue.id, T0, body(5000));
+    expect(stored()).toBe(acknowledged + 1);
+    expect(await storage.queueStats(queue.id, T0)).toEqual({ visible: acknowledged + 1, inFlight: 0, delayed: 0 });
+    expect(storage.database.pragma('integrity_check', { simple: true })).toBe('ok');
     await storage.close();
   });
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { StoreUnavailable } from '../../core/errors.js';
 
 // Group commit. With synchronous=FULL every COMMIT costs an fsync, which dominates a small write (a send,
 // a delete, a claim). Requests that arrive together (the same event-loop turn) are therefore queued and
@@ -35,6 +36,26 @@ export interface WriteHooks {
   groupDone(committed: boolean): void;
 }
 
+/**
+ * SQLite result codes of failures that pass and store nothing of the failed statement: the disk or the
+ * database's page limit is full, another connection holds the lock, the OS reported an I/O error.
+ */
+const TRANSIENT_CODES = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|READONLY)/;
+
+function asStoreUnavailable(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !TRANSIENT_CODES.test(code)) return error;
+  const reason = code.startsWith('SQLITE_FULL') ? 'the disk is full' : code.startsWith('SQLITE_IOERR') ? 'an I/O error' : 'the database is busy';
+  return new StoreUnavailable(reason, { cause: error });
+}
+
+/** Thrown out of a group when SQLite rolled the whole transaction back under its operations. */
+class GroupRolledBack extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the group transaction was rolled back');
+  }
+}
+
 export class WriteBatcher {
   private pending: PendingWrite[] = [];
   private scheduled: NodeJS.Immediate | null = null;
@@ -53,8 +74,13 @@ export class WriteBatcher {
           write.outcome = { ok: true, value: runOne(write) };
           hooks.operationDone(true);
         } catch (error) {
-          write.outcome = { ok: false, error };
+          write.outcome = { ok: false, error: asStoreUnavailable(error) };
           hooks.operationDone(false);
+          // Some failures (a full disk, an I/O error) make SQLite roll back the whole transaction, not
+          // just the savepoint: the operations before this one are undone too, and the ones after would
+          // run outside any transaction, each committing on its own. Stop here, so that every operation of
+          // the group is answered with the error and none of them was stored.
+          if (!db.inTransaction) throw new GroupRolledBack(write.outcome.error);
         }
       }
     });
@@ -80,7 +106,9 @@ export class WriteBatcher {
     this.stats.operations += writes.length;
     try {
       this.runGroup.immediate(writes);
-    } catch (error) {
+    } catch (thrown) {
+      // Nothing of the group is stored (a failed COMMIT or BEGIN, or a transaction SQLite rolled back).
+      const error = asStoreUnavailable(thrown instanceof GroupRolledBack ? thrown.cause : thrown);
       this.hooks.groupDone(false);
       for (const write of writes) write.reject(error);
       return;
