@@ -117,7 +117,7 @@ function validateAttribute(name: string, attribute: MessageAttributeValue): void
 export function validateMessageAttributes(attributes: MessageAttributeMap): void {
   const entries = Object.entries(attributes);
   if (entries.length > MAX_MESSAGE_ATTRIBUTES) {
-    throw invalid(`Number of message attributes [${entries.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`);
+    throw SqsErrors.tooManyMessageAttributes(entries.length);
   }
   for (const [name, attribute] of entries) validateAttribute(name, attribute);
 }
