@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type
 import type pino from 'pino';
 import type { ActionDef } from './actions/define-action.js';
 import { healthPlugin } from './api/health.js';
+import { handleFrameworkError } from './api/dispatch.js';
 import { sqsPlugin } from './api/sqs-plugin.js';
 import type { Services } from './core/context.js';
 
@@ -25,6 +26,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     logController: new PathOnlyLogController(),
+    // Requests during close and URLs the router cannot take (bad percent-encoding, over-long segments)
+    // are answered by the SQS plugin in the request's protocol, not with fastify's JSON (api/sqs-plugin.ts).
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => handleFrameworkError(error, request, reply, { services, actions, baseUrl }),
   }) as unknown as FastifyInstance;
   await app.register(healthPlugin, { services });
   await app.register(sqsPlugin, { services, actions, baseUrl });

@@ -36,6 +36,8 @@ export async function dispatch(request: FastifyRequest, reply: FastifyReply, opt
   const protocol = detectProtocol(wire);
   let log: FastifyBaseLogger = request.log;
   try {
+    // AWS JSON 1.0 is POST only; a GET naming a target runs nothing.
+    if (protocol.name === 'json' && request.method !== 'POST') throw SqsErrors.unknownOperation();
     const action = protocol.readAction(wire);
     if (action === undefined) return sendUnknownOperation(request, reply);
     log = request.log.child({ action, protocol: protocol.name });
@@ -62,19 +64,39 @@ async function runAction(
   const def = Object.hasOwn(options.actions, action) ? options.actions[action] : undefined;
   const { accountId, queueName } = request.params as QueuePathParams;
   const onQueuePath = accountId !== undefined && queueName !== undefined;
+  if (onQueuePath) checkQueuePath(request.url, accountId, queueName);
   if (!def || (protocol.name === 'query' && onQueuePath && NOT_ON_QUEUE_PATH.has(action))) {
     throw SqsErrors.invalidAction(action);
   }
   const context = requestContext(request, reply, options);
   const input = protocol.decode(action, wire);
   // Java SDK v1 drops the QueueUrl parameter and posts to the queue's path instead; the parameter wins.
-  if (onQueuePath && input.QueueUrl === undefined) input.QueueUrl = `${context.baseUrl}/${accountId}/${queueName}`;
+  if (onQueuePath && input.QueueUrl === undefined) {
+    input.QueueUrl = `${context.baseUrl}/${encodeURIComponent(accountId)}/${encodeURIComponent(queueName)}`;
+  }
   log.debug({ queueUrl: input.QueueUrl }, 'dispatch');
   const parsed = def.input(options.services.limits).safeParse(input);
   if (!parsed.success) throw toSqsError(parsed.error, input);
   const ctx: ActionContext = { ...options.services, log, request: context };
   const output: object = await def.run(parsed.data, ctx);
   return protocol.encodeResult(action, output, request.id);
+}
+
+// A queue path is exactly `/<account>/<name>` (or `/queue/<region>/<account>/<name>`) after decoding.
+// fastify decodes `%2F` inside a parameter, so `/000000000000/..%2fvictim2` arrives as the name
+// `../victim2`, and a URL built from it would resolve to another queue. Dot segments, encoded slashes and
+// backslashes therefore make the address invalid rather than being resolved.
+const ENCODED_SEPARATOR = /%(2f|5c)/i;
+
+function checkQueuePath(url: string, accountId: string, queueName: string): void {
+  const path = url.split('?', 1)[0] ?? '';
+  const bad = (segment: string) => segment === '' || segment === '.' || segment === '..' || /[/\\]/.test(segment);
+  if (ENCODED_SEPARATOR.test(path) || bad(accountId) || bad(queueName)) throw SqsErrors.invalidAddress(printable(path));
+}
+
+/** Client text quoted in an error, bounded so a long path cannot inflate the answer. */
+function printable(text: string, max = 256): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
 function requestContext(request: FastifyRequest, reply: FastifyReply, options: DispatchOptions): RequestContext {
@@ -109,10 +131,21 @@ function toSqsError(error: z.ZodError, input: unknown): SqsError {
   // List positions are 1-based on the wire (Entries.1.Id), as clients number them.
   const name = path.map((key) => (typeof key === 'number' ? String(key + 1) : String(key))).join('.');
   const value = valueAt(input, path);
-  if (value === undefined) return SqsErrors.missingParameter(name);
+  if (value === undefined) return SqsErrors.missingParameter(printable(name));
   // zod's own wording ("Invalid input: expected number, received string") is not AWS's; say what is wanted.
   const reason = issue.code === 'invalid_type' ? `Must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}.` : issue.message;
-  return SqsErrors.invalidParameter(name, typeof value === 'object' ? JSON.stringify(value) : value, reason);
+  return SqsErrors.invalidParameter(printable(name), describeValue(value), reason);
+}
+
+// The value quoted back in InvalidParameterValue, bounded. JSON.stringify of a value nested thousands
+// deep throws RangeError (it was a 500); such a structure is summarised instead.
+function describeValue(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return printable(String(value));
+  try {
+    return printable(JSON.stringify(value));
+  } catch {
+    return Array.isArray(value) ? '[list]' : '{structure}';
+  }
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -152,16 +185,25 @@ export function handleFrameworkError(
   options: DispatchOptions,
 ): void {
   const wire = createWireRequest(request.headers, request.url, Buffer.alloc(0));
-  send(reply, encodeFailure(frameworkToSqsError(error, options), detectProtocol(wire), request));
+  send(reply, encodeFailure(frameworkToSqsError(error, request, options), detectProtocol(wire), request));
 }
 
-function frameworkToSqsError(error: unknown, options: DispatchOptions): unknown {
+function frameworkToSqsError(error: unknown, request: FastifyRequest, options: DispatchOptions): unknown {
   if (error instanceof SqsError || !(error instanceof Error)) return error;
   const { code, statusCode = 500 } = error as Partial<FastifyError>;
+  if (code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return SqsErrors.invalidAddress(printable(request.url.split('?', 1)[0] ?? ''));
+  }
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || statusCode === 413) {
     return SqsErrors.requestEntityTooLarge(options.services.limits.maxRequestBodyBytes);
   }
   return statusCode >= 400 && statusCode < 500 ? SqsErrors.malformedRequest(error.message) : error;
+}
+
+/** An error raised outside an action (shutdown, a method that runs none), in the request's protocol. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: SqsError): void {
+  const wire = createWireRequest(request.headers, request.url, Buffer.alloc(0));
+  send(reply, detectProtocol(wire).encodeError(error, request.id));
 }
 
 /** 404 `<UnknownOperationException/>`: what AWS answers when a request names no action (reference §1.2). */

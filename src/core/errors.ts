@@ -138,6 +138,8 @@ export const SqsErrors = {
     common('MissingRequiredParameterException', 'MissingParameter', 400, `The request must contain the parameter ${parameter}.`),
   invalidAction: (action: string) =>
     common('UnknownOperationException', 'InvalidAction', 400, `The action ${action} is not valid for this endpoint.`),
+  /** JSON's answer to a request no operation handles (here: X-Amz-Target with a method other than POST). */
+  unknownOperation: () => common('UnknownOperationException', 'UnknownOperation', 404, 'The requested operation is not supported.'),
   requestEntityTooLarge: (limitBytes: number) =>
     common(
       'RequestEntityTooLargeException',

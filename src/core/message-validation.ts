@@ -106,6 +106,11 @@ function validateAttribute(name: string, attribute: MessageAttributeValue): void
   const dataType = attribute.DataType;
   if (!dataType) throw invalid(`The message (user) attribute '${name}' must contain a non-empty message attribute type.`);
   if (dataType.length > MAX_DATA_TYPE_LENGTH) throw invalid('Message (user) attribute type must be shorter than 256 bytes.');
+  // A custom type label (`String.x`) is echoed in every ReceiveMessage: characters XML cannot carry
+  // would make each later Query receive unparsable, so they are refused here.
+  if (!hasOnlyValidCharacters(dataType)) {
+    throw invalid(`The type of message (user) attribute '${name}' contains invalid characters. ${SqsErrors.invalidMessageContents().message}`);
+  }
   if (!DATA_TYPE.test(dataType)) {
     throw invalid(
       `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
@@ -131,6 +136,9 @@ export function validateSystemAttributes(attributes: MessageAttributeMap): void 
     }
     if (!attribute.StringValue) {
       throw invalid(`Message system attribute '${name}' must contain a non-empty value of type 'String'.`);
+    }
+    if (!hasOnlyValidCharacters(attribute.StringValue)) {
+      throw invalid(`Message system attribute '${name}' contains invalid characters. ${SqsErrors.invalidMessageContents().message}`);
     }
     if (attribute.BinaryValue !== undefined && attribute.BinaryValue.length > 0) {
       throw invalid(`Message system attribute '${name}' must have a single value.`);
