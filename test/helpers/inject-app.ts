@@ -11,12 +11,14 @@ const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 export const BASE_URL = 'http://localhost:9324';
 
 /** The real app and actions over in-memory SQLite, driven through inject() (no socket). */
-export async function injectApp(): Promise<{ app: FastifyInstance; services: Services; close(): Promise<void> }> {
+export async function injectApp(
+  options: { instantWaits?: boolean } = {},
+): Promise<{ app: FastifyInstance; services: Services; clock: FakeClock; close(): Promise<void> }> {
   const clock = new FakeClock();
   const services: Services = {
     storage: openSqliteStorage({ path: ':memory:' }),
     clock,
-    waiters: new WaitRegistry(clock),
+    waiters: options.instantWaits ? new InstantWaits(clock) : new WaitRegistry(clock),
     limits: limitsFor(1_048_576),
     identity: { region: 'us-east-1', accountId: '000000000000' },
     log: silentLog,
@@ -25,12 +27,24 @@ export async function injectApp(): Promise<{ app: FastifyInstance; services: Ser
   return {
     app,
     services,
+    clock,
     async close() {
       services.waiters.close();
       await app.close();
       await services.storage.close();
     },
   };
+}
+
+/** Long polls end at once by moving the fake clock to their deadline, so random WaitTimeSeconds never block. */
+class InstantWaits extends WaitRegistry {
+  constructor(private readonly fakeClock: FakeClock) {
+    super(fakeClock);
+  }
+  override wait(_queueId: Parameters<WaitRegistry['wait']>[0], options: Parameters<WaitRegistry['wait']>[1]): Promise<void> {
+    this.fakeClock.set(Math.max(this.fakeClock.now(), options.until));
+    return Promise.resolve();
+  }
 }
 
 export type Params = Record<string, string | number | object>;

@@ -237,7 +237,7 @@ describe('JSON structure', () => {
   it('refuses a JSON body that is not UTF-8', async () => {
     const payload = Buffer.concat([Buffer.from('{"QueueName":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     const res = await app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.CreateQueue' }, payload });
-    expect(jsonError(res)).toMatchObject({ status: 400 });
+    expect(jsonError(res)).toMatchObject({ status: 400, code: 'SerializationException', message: 'The request body is not valid UTF-8.' });
   });
 });
 
