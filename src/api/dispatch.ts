@@ -6,6 +6,7 @@ import { SqsError, SqsErrors } from '../core/errors.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
 import { createWireRequest, type WireProtocol, type WireRequest, type WireResponse } from './protocol.js';
 import { queryProtocol } from './query/query-protocol.js';
+import { checkQueuePath, printable } from './queue-path.js';
 import { UNKNOWN_OPERATION_XML } from './query/xml.js';
 
 // detect protocol → decode → registry lookup → zod parse → handler → encode. The only place that catches
@@ -80,23 +81,6 @@ async function runAction(
   const ctx: ActionContext = { ...options.services, log, request: context };
   const output: object = await def.run(parsed.data, ctx);
   return protocol.encodeResult(action, output, request.id);
-}
-
-// A queue path is exactly `/<account>/<name>` (or `/queue/<region>/<account>/<name>`) after decoding.
-// fastify decodes `%2F` inside a parameter, so `/000000000000/..%2fvictim2` arrives as the name
-// `../victim2`, and a URL built from it would resolve to another queue. Dot segments, encoded slashes and
-// backslashes therefore make the address invalid rather than being resolved.
-const ENCODED_SEPARATOR = /%(2f|5c)/i;
-
-function checkQueuePath(url: string, accountId: string, queueName: string): void {
-  const path = url.split('?', 1)[0] ?? '';
-  const bad = (segment: string) => segment === '' || segment === '.' || segment === '..' || /[/\\]/.test(segment);
-  if (ENCODED_SEPARATOR.test(path) || bad(accountId) || bad(queueName)) throw SqsErrors.invalidAddress(printable(path));
-}
-
-/** Client text quoted in an error, bounded so a long path cannot inflate the answer. */
-function printable(text: string, max = 256): string {
-  return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
 function requestContext(request: FastifyRequest, reply: FastifyReply, options: DispatchOptions): RequestContext {
@@ -185,7 +169,11 @@ export function handleFrameworkError(
   options: DispatchOptions,
 ): void {
   const wire = createWireRequest(request.headers, request.url, Buffer.alloc(0));
-  send(reply, encodeFailure(frameworkToSqsError(error, request, options), detectProtocol(wire), request));
+  // Client faults raised by fastify (bad URL, body too large) are routine: the cause goes to the log at
+  // debug, the client gets only the SQS error. Anything else is logged as an error by encodeFailure.
+  const mapped = frameworkToSqsError(error, request, options);
+  if (mapped instanceof SqsError) request.log.debug({ err: error }, 'framework error answered as an SQS error');
+  send(reply, encodeFailure(mapped, detectProtocol(wire), request));
 }
 
 function frameworkToSqsError(error: unknown, request: FastifyRequest, options: DispatchOptions): unknown {
