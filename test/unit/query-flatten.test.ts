@@ -239,6 +239,16 @@ describe('Query decoding of hostile requests', () => {
     );
   });
 
+  it('leaves too many attributes in a batch entry to the action, which fails only that entry', () => {
+    const body = `QueueUrl=u&SendMessageBatchRequestEntry.1.Id=e&SendMessageBatchRequestEntry.1.MessageBody=b&${entries(
+      'SendMessageBatchRequestEntry.1.MessageAttribute',
+      11,
+      (n) => `{p}.Name=a${n}&{p}.Value.DataType=String&{p}.Value.StringValue=v`,
+    )}`;
+    const [entry] = decode('SendMessageBatch', body).Entries as { MessageAttributes: object }[];
+    expect(Object.keys(entry!.MessageAttributes)).toHaveLength(11);
+  });
+
   it('orders absurd indexes without allocating by them', () => {
     const input = decode('GetQueueAttributes', 'AttributeName.999999999999=z&AttributeName.999999999=y&AttributeName.1=a');
     expect(input.AttributeNames).toEqual(['a', 'y', 'z']);

@@ -92,6 +92,9 @@ const attributeValue = struct({
   DataType: string,
 });
 const messageAttributes = map('MessageAttribute', 'Name', attributeValue, attributeLimit);
+// In a batch entry too many attributes fail that entry only (the action answers it in Failed), so the
+// count is left to the action; decoding stays linear without the early check.
+const entryMessageAttributes = map('MessageAttribute', 'Name', attributeValue);
 const messageSystemAttributes = map('MessageSystemAttribute', 'Name', attributeValue);
 const failed = list('BatchResultErrorEntry', struct({ Id: string, SenderFault: boolean, Code: string, Message: string }));
 const batchOutput = (entry: string) => struct({ Successful: list(entry, struct()), Failed: failed });
@@ -127,7 +130,7 @@ export const SHAPES: Record<string, ActionShape> = {
     input: struct({
       Entries: batchEntries(
         'SendMessageBatchRequestEntry',
-        struct({ DelaySeconds: integer, MessageAttributes: messageAttributes, MessageSystemAttributes: messageSystemAttributes }),
+        struct({ DelaySeconds: integer, MessageAttributes: entryMessageAttributes, MessageSystemAttributes: messageSystemAttributes }),
       ),
     }),
     output: batchOutput('SendMessageBatchResultEntry'),
