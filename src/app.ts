@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type pino from 'pino';
 import type { ActionDef } from './actions/define-action.js';
 import { healthPlugin } from './api/health.js';
-import { debugEnabled } from './api/dispatch.js';
+import { debugEnabled, handleFrameworkError } from './api/dispatch.js';
 import { sqsPlugin } from './api/sqs-plugin.js';
 import { consolePlugin, type ConsoleOptions } from './console/console-plugin.js';
 import type { Services } from './core/context.js';
@@ -31,6 +31,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // fastify's own two lines per request cost more than serving a small SendMessage; requestLog below
     // keeps one line per request at debug and slow ones at info.
     logController: new LogController({ disableRequestLogging: true }),
+    // Requests during close and URLs the router cannot take (bad percent-encoding, over-long segments)
+    // are answered by the SQS plugin in the request's protocol, not with fastify's JSON (api/sqs-plugin.ts).
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => handleFrameworkError(error, request, reply, { services, actions, baseUrl }),
   }) as unknown as FastifyInstance;
   app.addHook('onResponse', requestLog);
   await app.register(healthPlugin, { services });

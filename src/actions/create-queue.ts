@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from './shared/own-record.js';
 import { SqsErrors } from '../core/errors.js';
 import { QUEUE_RECREATE_DELAY_MS } from '../core/limits.js';
 import { attributesForCreate, differingAttribute, queueSettings } from '../core/queue-attributes.js';
@@ -11,7 +12,7 @@ import { checkTags, TagsInput } from './shared/tags.js';
 // CreateQueue takes lowercase `tags` (an AWS model quirk), unlike TagQueue's `Tags`.
 export const CreateQueueInput = z.object({
   QueueName: z.string(),
-  Attributes: z.record(z.string(), z.string()).optional(),
+  Attributes: ownRecord(z.string()).optional(),
   tags: TagsInput.optional(),
 });
 

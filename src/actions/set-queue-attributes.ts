@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from './shared/own-record.js';
 import { attributesForUpdate } from '../core/queue-attributes.js';
 import type { QueueRecord } from '../core/types.js';
 import { defineAction } from './define-action.js';
@@ -8,7 +9,7 @@ import { saveAttributes } from './shared/save-attributes.js';
 
 export const SetQueueAttributesInput = z.object({
   QueueUrl: QueueUrlInput,
-  Attributes: z.record(z.string(), z.string()),
+  Attributes: ownRecord(z.string()),
 });
 
 export const setQueueAttributes = defineAction('SetQueueAttributes', () => SetQueueAttributesInput, async (input, ctx) => {

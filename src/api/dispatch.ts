@@ -7,6 +7,7 @@ import { SqsError, SqsErrors, StoreUnavailable } from '../core/errors.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
 import { createWireRequest, type WireProtocol, type WireRequest, type WireResponse } from './protocol.js';
 import { queryProtocol } from './query/query-protocol.js';
+import { checkQueuePath, printable } from './queue-path.js';
 import { UNKNOWN_OPERATION_XML } from './query/xml.js';
 
 // detect protocol → decode → registry lookup → zod parse → handler → encode. The only place that catches
@@ -37,6 +38,8 @@ export async function dispatch(request: FastifyRequest, reply: FastifyReply, opt
   const protocol = detectProtocol(wire);
   let action: string | undefined;
   try {
+    // AWS JSON 1.0 is POST only; a GET naming a target runs nothing.
+    if (protocol.name === 'json' && request.method !== 'POST') throw SqsErrors.unknownOperation();
     action = protocol.readAction(wire);
     if (action === undefined) return sendUnknownOperation(request, reply);
     const response = await runAction(request, reply, options, { wire, protocol, action, log: request.log });
@@ -62,13 +65,16 @@ async function runAction(
   const def = Object.hasOwn(options.actions, action) ? options.actions[action] : undefined;
   const { accountId, queueName } = request.params as QueuePathParams;
   const onQueuePath = accountId !== undefined && queueName !== undefined;
+  if (onQueuePath) checkQueuePath(request.url, accountId, queueName);
   if (!def || (protocol.name === 'query' && onQueuePath && NOT_ON_QUEUE_PATH.has(action))) {
     throw SqsErrors.invalidAction(action);
   }
   const context = requestContext(request, reply, options);
   const input = protocol.decode(action, wire);
   // Java SDK v1 drops the QueueUrl parameter and posts to the queue's path instead; the parameter wins.
-  if (onQueuePath && input.QueueUrl === undefined) input.QueueUrl = `${context.baseUrl}/${accountId}/${queueName}`;
+  if (onQueuePath && input.QueueUrl === undefined) {
+    input.QueueUrl = `${context.baseUrl}/${encodeURIComponent(accountId)}/${encodeURIComponent(queueName)}`;
+  }
   if (debugEnabled(log)) log.debug({ action, protocol: protocol.name, queueUrl: input.QueueUrl }, 'dispatch');
   const parsed = inputSchema(def, options.services.limits).safeParse(input);
   if (!parsed.success) throw toSqsError(parsed.error, input);
@@ -137,10 +143,21 @@ function toSqsError(error: z.ZodError, input: unknown): SqsError {
   // List positions are 1-based on the wire (Entries.1.Id), as clients number them.
   const name = path.map((key) => (typeof key === 'number' ? String(key + 1) : String(key))).join('.');
   const value = valueAt(input, path);
-  if (value === undefined) return SqsErrors.missingParameter(name);
+  if (value === undefined) return SqsErrors.missingParameter(printable(name));
   // zod's own wording ("Invalid input: expected number, received string") is not AWS's; say what is wanted.
   const reason = issue.code === 'invalid_type' ? `Must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}.` : issue.message;
-  return SqsErrors.invalidParameter(name, typeof value === 'object' ? JSON.stringify(value) : value, reason);
+  return SqsErrors.invalidParameter(printable(name), describeValue(value), reason);
+}
+
+// The value quoted back in InvalidParameterValue, bounded. JSON.stringify of a value nested thousands
+// deep throws RangeError (it was a 500); such a structure is summarised instead.
+function describeValue(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return printable(String(value));
+  try {
+    return printable(JSON.stringify(value));
+  } catch {
+    return Array.isArray(value) ? '[list]' : '{structure}';
+  }
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -184,16 +201,29 @@ export function handleFrameworkError(
   options: DispatchOptions,
 ): void {
   const wire = createWireRequest(request.headers, request.url, Buffer.alloc(0));
-  send(reply, encodeFailure(frameworkToSqsError(error, options), detectProtocol(wire), request));
+  // Client faults raised by fastify (bad URL, body too large) are routine: the cause goes to the log at
+  // debug, the client gets only the SQS error. Anything else is logged as an error by encodeFailure.
+  const mapped = frameworkToSqsError(error, request, options);
+  if (mapped instanceof SqsError) request.log.debug({ err: error }, 'framework error answered as an SQS error');
+  send(reply, encodeFailure(mapped, detectProtocol(wire), request));
 }
 
-function frameworkToSqsError(error: unknown, options: DispatchOptions): unknown {
+function frameworkToSqsError(error: unknown, request: FastifyRequest, options: DispatchOptions): unknown {
   if (error instanceof SqsError || !(error instanceof Error)) return error;
   const { code, statusCode = 500 } = error as Partial<FastifyError>;
+  if (code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return SqsErrors.invalidAddress(printable(request.url.split('?', 1)[0] ?? ''));
+  }
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || statusCode === 413) {
     return SqsErrors.requestEntityTooLarge(options.services.limits.maxRequestBodyBytes);
   }
   return statusCode >= 400 && statusCode < 500 ? SqsErrors.malformedRequest(error.message) : error;
+}
+
+/** An error raised outside an action (shutdown, a method that runs none), in the request's protocol. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: SqsError): void {
+  const wire = createWireRequest(request.headers, request.url, Buffer.alloc(0));
+  send(reply, detectProtocol(wire).encodeError(error, request.id));
 }
 
 /** 404 `<UnknownOperationException/>`: what AWS answers when a request names no action (reference §1.2). */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { SqsErrors } from '../core/errors.js';
 import { encodeJsonError, JSON_CONTENT_TYPE } from './error-encoding.js';
 import type { WireProtocol, WireRequest } from './protocol.js';
@@ -19,6 +20,8 @@ export const jsonProtocol: WireProtocol = {
   },
 
   decode(_action: string, request: WireRequest): Record<string, unknown> {
+    // JSON text is UTF-8 (RFC 8259); other bytes are refused rather than decoded to U+FFFD and stored.
+    if (!isUtf8(request.body)) throw SqsErrors.malformedRequest('The request body is not valid UTF-8.');
     // Some clients send an empty body for member-less requests; AWS treats it as `{}`.
     const text = request.body.toString('utf8').trim();
     if (text === '') return {};

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { dispatch, handleFrameworkError, sendUnknownOperation, type DispatchOptions } from './dispatch.js';
+import { SqsErrors } from '../core/errors.js';
+import { dispatch, handleFrameworkError, sendError, sendUnknownOperation, type DispatchOptions } from './dispatch.js';
 import { isJsonRequest } from './json-protocol.js';
 import { createWireRequest } from './protocol.js';
 
@@ -21,14 +22,27 @@ export async function sqsPlugin(app: FastifyInstance, options: SqsPluginOptions)
   // Catch-all: an unknown or missing content type must not become fastify's 415; the protocol decides.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, keepRaw);
 
-  const handler = (request: FastifyRequest, reply: FastifyReply) => dispatch(request, reply, options);
-  for (const url of PATHS) app.route({ method: ['GET', 'POST'], url, handler });
+  // fastify answers requests that arrive while it closes with its own JSON 503; we answer them in the
+  // request's protocol instead (app.ts turns return503OnClosing off), so SDKs see a retryable SQS error.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  const handler = (request: FastifyRequest, reply: FastifyReply) =>
+    closing ? sendError(request, reply, SqsErrors.serviceUnavailable()) : dispatch(request, reply, options);
+  // Only GET and POST run actions. fastify would also route HEAD to a GET handler, and a HEAD with
+  // `Action=DeleteQueue` would delete the queue; HEAD falls through to the 404 below instead.
+  for (const url of PATHS) app.route({ method: ['GET', 'POST'], url, handler, exposeHeadRoute: false });
 
   app.setErrorHandler((error, request, reply) => handleFrameworkError(error, request, reply, options));
   app.setNotFoundHandler((request, reply) => {
     // JSON clients may post to any path (reference §1.2: "ignore the path"); everyone else gets AWS's 404.
     const wire = createWireRequest(request.headers, request.url, Buffer.alloc(0));
-    if (request.method === 'POST' && isJsonRequest(wire)) return dispatch(request, reply, options);
+    if (isJsonRequest(wire)) {
+      if (request.method === 'POST') return closing ? sendError(request, reply, SqsErrors.serviceUnavailable()) : dispatch(request, reply, options);
+      return sendError(request, reply, SqsErrors.unknownOperation());
+    }
     sendUnknownOperation(request, reply);
   });
 }

@@ -110,6 +110,20 @@ export const SqsErrors = {
     ),
   overLimit: (message: string) => modeled('OverLimit', 'OverLimit', 403, message),
   resourceNotFound: (message: string) => modeled('ResourceNotFoundException', 'ResourceNotFoundException', 404, message),
+  tooManyMessageAttributes: (count: number) =>
+    common(
+      'InvalidParameterValueException',
+      'InvalidParameterValue',
+      400,
+      `Number of message attributes [${count}] exceeds the allowed maximum [10].`,
+    ),
+  duplicateParameter: (name: string) =>
+    common('InvalidParameterValueException', 'InvalidParameterValue', 400, `The parameter ${name} appears more than once in the request.`),
+  tooManyParameters: (max: number) =>
+    common('InvalidParameterValueException', 'InvalidParameterValue', 400, `The request has more than ${max} parameters.`),
+  invalidUtf8: (parameter: string) =>
+    common('InvalidParameterValueException', 'InvalidParameterValue', 400, `The value of parameter ${parameter} is not valid UTF-8.`),
+  invalidAddress: (address: string) => modeled('InvalidAddress', 'InvalidAddress', 404, `The address ${address} is not valid for this endpoint.`),
   invalidParameterValue: (message: string) =>
     common('InvalidParameterValueException', 'InvalidParameterValue', 400, message),
   /** "Value X for parameter P is invalid. Reason: R." is AWS's usual phrasing of InvalidParameterValue. */
@@ -124,6 +138,8 @@ export const SqsErrors = {
     common('MissingRequiredParameterException', 'MissingParameter', 400, `The request must contain the parameter ${parameter}.`),
   invalidAction: (action: string) =>
     common('UnknownOperationException', 'InvalidAction', 400, `The action ${action} is not valid for this endpoint.`),
+  /** JSON's answer to a request no operation handles (here: X-Amz-Target with a method other than POST). */
+  unknownOperation: () => common('UnknownOperationException', 'UnknownOperation', 404, 'The requested operation is not supported.'),
   requestEntityTooLarge: (limitBytes: number) =>
     common(
       'RequestEntityTooLargeException',

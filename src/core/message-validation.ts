@@ -106,6 +106,11 @@ function validateAttribute(name: string, attribute: MessageAttributeValue): void
   const dataType = attribute.DataType;
   if (!dataType) throw invalid(`The message (user) attribute '${name}' must contain a non-empty message attribute type.`);
   if (dataType.length > MAX_DATA_TYPE_LENGTH) throw invalid('Message (user) attribute type must be shorter than 256 bytes.');
+  // A custom type label (`String.x`) is echoed in every ReceiveMessage: characters XML cannot carry
+  // would make each later Query receive unparsable, so they are refused here.
+  if (!hasOnlyValidCharacters(dataType)) {
+    throw invalid(`The type of message (user) attribute '${name}' contains invalid characters. ${SqsErrors.invalidMessageContents().message}`);
+  }
   if (!DATA_TYPE.test(dataType)) {
     throw invalid(
       `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
@@ -117,7 +122,7 @@ function validateAttribute(name: string, attribute: MessageAttributeValue): void
 export function validateMessageAttributes(attributes: MessageAttributeMap): void {
   const entries = Object.entries(attributes);
   if (entries.length > MAX_MESSAGE_ATTRIBUTES) {
-    throw invalid(`Number of message attributes [${entries.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`);
+    throw SqsErrors.tooManyMessageAttributes(entries.length);
   }
   for (const [name, attribute] of entries) validateAttribute(name, attribute);
 }
@@ -131,6 +136,9 @@ export function validateSystemAttributes(attributes: MessageAttributeMap): void 
     }
     if (!attribute.StringValue) {
       throw invalid(`Message system attribute '${name}' must contain a non-empty value of type 'String'.`);
+    }
+    if (!hasOnlyValidCharacters(attribute.StringValue)) {
+      throw invalid(`Message system attribute '${name}' contains invalid characters. ${SqsErrors.invalidMessageContents().message}`);
     }
     if (attribute.BinaryValue !== undefined && attribute.BinaryValue.length > 0) {
       throw invalid(`Message system attribute '${name}' must have a single value.`);

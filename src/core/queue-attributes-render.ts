@@ -7,6 +7,7 @@ import {
   isKnownAttribute,
   READ_ONLY_ATTRIBUTES,
 } from './queue-attribute-values.js';
+import { canonicalRedrivePolicy } from './redrive-policy.js';
 import type { QueueRecord } from './types.js';
 import type { QueueStats } from '../storage/storage.js';
 
@@ -35,6 +36,8 @@ function valueOf(name: string, queue: QueueRecord, arn: string, stats: QueueStat
       return toSeconds(queue.lastModifiedAt);
     case 'QueueArn':
       return arn;
+    case 'RedrivePolicy':
+      return Object.hasOwn(queue.attributes, name) ? canonicalRedrivePolicy(queue.attributes[name]!) : undefined;
     case 'KmsDataKeyReusePeriodSeconds':
       // Only reported while a KMS key is set, with its default when never set [A].
       if (!Object.hasOwn(queue.attributes, 'KmsMasterKeyId')) return undefined;

@@ -99,6 +99,20 @@ export function normaliseRedrivePolicy(json: string): string {
   return JSON.stringify(JSON.parse(json));
 }
 
+/**
+ * What GetQueueAttributes reports, whatever was set: compact JSON, deadLetterTargetArn first,
+ * maxReceiveCount a JSON number (`{"maxReceiveCount":"1000", ...}` reads back as `1000`; reference §6.1,
+ * AWS CLI set-/get-queue-attributes examples). A stored value that no longer parses is shown as stored.
+ */
+export function canonicalRedrivePolicy(stored: string): string {
+  try {
+    const { deadLetterTargetArn, maxReceiveCount } = parseRedrivePolicy(stored);
+    return JSON.stringify({ deadLetterTargetArn, maxReceiveCount });
+  } catch {
+    return stored;
+  }
+}
+
 export function normaliseRedriveAllowPolicy(json: string): string {
   parseRedriveAllowPolicy(json);
   return JSON.stringify(JSON.parse(json));

@@ -252,6 +252,17 @@ describe('renderQueueAttributes', () => {
   const stats = { visible: 3, inFlight: 2, delayed: 1 };
   const arn = 'arn:aws:sqs:us-east-1:000000000000:q';
 
+  it.each([
+    [`{"maxReceiveCount":"1000", "deadLetterTargetArn":"${DLQ_ARN}"}`],
+    [`{ "deadLetterTargetArn": "${DLQ_ARN}", "maxReceiveCount": 1000 }`],
+    [`{"deadLetterTargetArn":"${DLQ_ARN}","maxReceiveCount":"1000"}`],
+  ])('reports RedrivePolicy %s in canonical form (reference §6.1)', (stored) => {
+    const queue = queueOf(false, { ...queueAttributeDefaults(false, CEILING), RedrivePolicy: stored });
+    expect(renderQueueAttributes({ queue, names: ['RedrivePolicy'], arn }).RedrivePolicy).toBe(
+      `{"deadLetterTargetArn":"${DLQ_ARN}","maxReceiveCount":1000}`,
+    );
+  });
+
   it('renders All on a standard queue exactly as AWS lists it', () => {
     const rendered = renderQueueAttributes({ queue: queueOf(false, queueAttributeDefaults(false, CEILING)), names: ['All'], arn, stats });
     expect(rendered).toEqual({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from './own-record.js';
 import { MAX_DELAY_SECONDS } from '../../core/limits.js';
 
 const MessageAttributeValueInput = z.object({
@@ -10,7 +11,7 @@ const MessageAttributeValueInput = z.object({
   BinaryListValues: z.array(z.string()).optional(),
 });
 
-export const MessageAttributesInput = z.record(z.string(), MessageAttributeValueInput);
+export const MessageAttributesInput = ownRecord(MessageAttributeValueInput);
 
 export const DelaySecondsInput = z
   .number()

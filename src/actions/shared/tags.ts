@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { ownRecord } from './own-record.js';
 import { SqsErrors } from '../../core/errors.js';
 
-export const TagsInput = z.record(z.string(), z.string());
+export const TagsInput = ownRecord(z.string());
 
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 

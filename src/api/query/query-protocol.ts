@@ -1,6 +1,6 @@
 import { encodeQueryError } from '../error-encoding.js';
 import type { WireProtocol, WireRequest } from '../protocol.js';
-import { decodeStruct } from './flatten.js';
+import { decodeParams } from './flatten.js';
 import { shapeOf, type StructShape } from './shapes.js';
 import { renderResult } from './xml.js';
 
@@ -41,7 +41,7 @@ export const queryProtocol: WireProtocol = {
     for (const [name, value] of Object.entries(request.form())) {
       if (!ENVELOPE.has(name)) params[name] = value;
     }
-    return decodeStruct(params, '', shapeOf(action)?.input ?? NO_MEMBERS);
+    return decodeParams(params, shapeOf(action)?.input ?? NO_MEMBERS);
   },
 
   encodeResult(action: string, output: object, requestId: string) {

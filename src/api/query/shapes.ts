@@ -4,15 +4,28 @@
 // listed: integers and booleans (coerced from Query strings), flattened lists and maps with their element names, nested
 // structures, and members whose XML order matters. Unlisted scalars pass through by name.
 
+import { SqsErrors, type SqsError } from '../../core/errors.js';
+import { MAX_BATCH_ENTRIES, MAX_MESSAGE_ATTRIBUTES } from '../../core/limits.js';
+
 export type Shape = ScalarShape | ListShape | MapShape | StructShape;
 
 export interface ScalarShape {
   kind: 'string' | 'integer' | 'boolean';
 }
 
+/**
+ * AWS's cap on a list or map, checked on the count of `.N` positions before any entry is decoded, with
+ * the error the action would give for the decoded value (so both protocols answer alike).
+ */
+export interface CountLimit {
+  max: number;
+  tooMany: (count: number) => SqsError;
+}
+
 export interface ListShape {
   kind: 'list';
   item: Shape;
+  limit?: CountLimit;
 }
 
 /** Flattened map: `<wire>.N.<key>` names the entry, `<wire>.N.Value` holds its value. */
@@ -20,6 +33,7 @@ export interface MapShape {
   kind: 'map';
   key: 'Name' | 'Key';
   valueShape: Shape;
+  limit?: CountLimit;
 }
 
 /** Listed members render in table order, before any unlisted members (which keep output order). */
@@ -54,11 +68,18 @@ function struct(members: Record<string, Shape | Member> = {}): StructShape {
   return { kind: 'struct', members: normalized };
 }
 
-const list = (wire: string, item: Shape = string): Member => ({ wire, shape: { kind: 'list', item } });
-const map = (wire: string, key: 'Name' | 'Key' = 'Name', valueShape: Shape = string): Member => ({
+const list = (wire: string, item: Shape = string, limit?: CountLimit): Member => ({
   wire,
-  shape: { kind: 'map', key, valueShape },
+  shape: limit ? { kind: 'list', item, limit } : { kind: 'list', item },
 });
+const map = (wire: string, key: 'Name' | 'Key' = 'Name', valueShape: Shape = string, limit?: CountLimit): Member => ({
+  wire,
+  shape: limit ? { kind: 'map', key, valueShape, limit } : { kind: 'map', key, valueShape },
+});
+
+const batchLimit: CountLimit = { max: MAX_BATCH_ENTRIES, tooMany: SqsErrors.tooManyEntriesInBatchRequest };
+const attributeLimit: CountLimit = { max: MAX_MESSAGE_ATTRIBUTES, tooMany: SqsErrors.tooManyMessageAttributes };
+const batchEntries = (wire: string, entry: StructShape) => list(wire, entry, batchLimit);
 
 const attributes = map('Attribute');
 const tags = map('Tag', 'Key');
@@ -70,7 +91,10 @@ const attributeValue = struct({
   BinaryListValues: list('BinaryListValue'),
   DataType: string,
 });
-const messageAttributes = map('MessageAttribute', 'Name', attributeValue);
+const messageAttributes = map('MessageAttribute', 'Name', attributeValue, attributeLimit);
+// In a batch entry too many attributes fail that entry only (the action answers it in Failed), so the
+// count is left to the action; decoding stays linear without the early check.
+const entryMessageAttributes = map('MessageAttribute', 'Name', attributeValue);
 const messageSystemAttributes = map('MessageSystemAttribute', 'Name', attributeValue);
 const failed = list('BatchResultErrorEntry', struct({ Id: string, SenderFault: boolean, Code: string, Message: string }));
 const batchOutput = (entry: string) => struct({ Successful: list(entry, struct()), Failed: failed });
@@ -104,9 +128,9 @@ export const SHAPES: Record<string, ActionShape> = {
   },
   SendMessageBatch: {
     input: struct({
-      Entries: list(
+      Entries: batchEntries(
         'SendMessageBatchRequestEntry',
-        struct({ DelaySeconds: integer, MessageAttributes: messageAttributes, MessageSystemAttributes: messageSystemAttributes }),
+        struct({ DelaySeconds: integer, MessageAttributes: entryMessageAttributes, MessageSystemAttributes: messageSystemAttributes }),
       ),
     }),
     output: batchOutput('SendMessageBatchResultEntry'),
@@ -125,12 +149,12 @@ export const SHAPES: Record<string, ActionShape> = {
   },
   DeleteMessage: { input: empty, output: VOID },
   DeleteMessageBatch: {
-    input: struct({ Entries: list('DeleteMessageBatchRequestEntry', struct()) }),
+    input: struct({ Entries: batchEntries('DeleteMessageBatchRequestEntry', struct()) }),
     output: batchOutput('DeleteMessageBatchResultEntry'),
   },
   ChangeMessageVisibility: { input: struct({ VisibilityTimeout: integer }), output: VOID },
   ChangeMessageVisibilityBatch: {
-    input: struct({ Entries: list('ChangeMessageVisibilityBatchRequestEntry', struct({ VisibilityTimeout: integer })) }),
+    input: struct({ Entries: batchEntries('ChangeMessageVisibilityBatchRequestEntry', struct({ VisibilityTimeout: integer })) }),
     output: batchOutput('ChangeMessageVisibilityBatchResultEntry'),
   },
   TagQueue: { input: struct({ Tags: tags }), output: VOID },

@@ -24,8 +24,14 @@ const builder = new XMLBuilder({
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#xD;' };
 
+// XML 1.0 cannot carry C0 controls other than TAB/LF/CR, nor U+FFFE/U+FFFF, not even as character
+// references. Stored data never holds them (send refuses them), so this only ever touches client text
+// echoed in an error message (`Action=%01`); it becomes U+FFFD, as lone surrogates do when the answer is
+// encoded to UTF-8, so every Query answer is well-formed.
+const TO_ESCAPE = /[&<>"\r\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"\r]/g, (c) => ESCAPES[c] ?? c);
+  return text.replace(TO_ESCAPE, (c) => ESCAPES[c] ?? '\uFFFD');
 }
 
 export function renderResult(action: string, output: object, requestId: string): string {
