@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { ACTIONS } from './actions/registry.js';
 import { buildApp } from './app.js';
 import { parseConfig } from './config.js';
+import { ProvisionError, provisionQueues } from './provision-queues.js';
 import { systemClock } from './core/clock.js';
 import { limitsFor } from './core/limits.js';
 import { WaitRegistry } from './core/waiters.js';
@@ -16,10 +17,7 @@ const MAINTENANCE_INTERVAL_MS = 1_000;
 async function main(): Promise<void> {
   const parsed = parseConfig(process.argv.slice(2), process.env);
   if ('help' in parsed) return void process.stdout.write(parsed.help);
-  if ('error' in parsed) {
-    process.stderr.write(`${parsed.error}\n`);
-    process.exit(2);
-  }
+  if ('error' in parsed) return exitWithConfigError(parsed.error);
   const { config } = parsed;
   const log = pino({ level: config.logLevel, base: { service: 'wharf' } });
   mkdirSync(config.dataDir, { recursive: true });
@@ -64,7 +62,20 @@ async function main(): Promise<void> {
 
   await moveTasks.start();
   const address = await app.listen({ port: config.port, host: config.host });
+  try {
+    await provisionQueues(config.queues, { services, actions: ACTIONS, baseUrl: config.baseUrl ?? address });
+  } catch (error) {
+    if (!(error instanceof ProvisionError)) throw error;
+    await app.close();
+    await storage.close();
+    return exitWithConfigError(`Invalid configuration file:\n  ${config.configFile}: ${error.message}`);
+  }
   log.info({ address, dataDir: config.dataDir, maxMessageBytes: config.maxMessageBytes }, 'wharf listening');
+}
+
+function exitWithConfigError(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
 }
 
 main().catch((error: unknown) => {

@@ -19,6 +19,11 @@ describe('config', () => {
       logLevel: 'info',
       maxMessageBytes: 1_048_576,
       durability: 'full',
+      logFormat: 'json',
+      metrics: true,
+      shutdownTimeoutMs: 10_000,
+      configFile: undefined,
+      queues: [],
     });
   });
 
@@ -39,6 +44,9 @@ describe('config', () => {
     [['--max-message-size', '1000MiB'], /at most/],
     [['--durability', 'maybe'], /--durability/],
     [['--nonsense'], /Unknown option/],
+    [['--log-format', 'xml'], /--log-format \(WHARF_LOG_FORMAT\)/],
+    [['--metrics', 'maybe'], /--metrics \(WHARF_METRICS\)/],
+    [['--shutdown-timeout', '0'], /--shutdown-timeout \(WHARF_SHUTDOWN_TIMEOUT\): must be more than 0/],
   ])('stops with a clear message for %j', (argv, message) => {
     const result = parseConfig(argv, {});
     expect(result).toHaveProperty('error');
