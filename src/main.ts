@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { ACTIONS } from './actions/registry.js';
 import { buildApp } from './app.js';
+import { metricsRoute } from './api/metrics-route.js';
 import { parseConfig } from './config.js';
+import { PrometheusMetrics } from './observability/metrics.js';
 import { ProvisionError, provisionQueues } from './provision-queues.js';
 import { systemClock } from './core/clock.js';
 import { limitsFor } from './core/limits.js';
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     limits: limitsFor(config.maxMessageBytes),
     identity: { region: config.region, accountId: config.accountId },
     log,
+    metrics: config.metrics ? new PrometheusMetrics({ storage, accountId: config.accountId, now: () => clock.now() }) : undefined,
   };
   const moveTasks = new MoveTaskRunner(services);
   const app = await buildApp({
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
     baseUrl: config.baseUrl,
     logger: log,
   });
+
+  if (services.metrics) await app.register(metricsRoute, { endpoint: services.metrics });
 
   const maintenance = setInterval(() => {
     storage.maintenance(clock.now()).catch((err: unknown) => log.error({ err }, 'maintenance failed'));

@@ -7,6 +7,7 @@ import { type BatchFailure, BatchEntryId, batchResult, checkBatchEntries, failur
 import { SendFields } from './shared/message-input.js';
 import { checkFifoEntry, type PreparedSend, prepareSend } from './shared/prepare-send.js';
 import { QueueUrlInput, requireQueue } from './shared/queue.js';
+import { recordSends } from './shared/send-metrics.js';
 
 export const SendMessageBatchInput = z.object({
   QueueUrl: QueueUrlInput,
@@ -22,10 +23,10 @@ export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessa
   if (totalBytes > ctx.limits.maxBatchBytes) throw SqsErrors.batchRequestTooLong(ctx.limits.maxBatchBytes, totalBytes);
 
   const failed: BatchFailure[] = [];
-  const accepted: { id: string; prepared: PreparedSend }[] = [];
+  const accepted: { id: string; entry: (typeof input.Entries)[number]; prepared: PreparedSend }[] = [];
   for (const entry of input.Entries) {
     try {
-      accepted.push({ id: entry.Id, prepared: prepareSend(ctx, queue, entry, 'batch') });
+      accepted.push({ id: entry.Id, entry, prepared: prepareSend(ctx, queue, entry, 'batch') });
     } catch (error) {
       if (!(error instanceof SqsError)) throw error;
       failed.push(failureOf(entry.Id, error));
@@ -36,6 +37,7 @@ export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessa
       ? await ctx.storage.sendMessages(queue.id, accepted.map((a) => a.prepared.toStore), ctx.clock.now())
       : [];
   if (results.length > 0) ctx.waiters.notify(queue.id);
+  if (ctx.metrics) recordSends(ctx.metrics, queue.name, accepted.map((a) => a.entry), results);
   const successful = accepted.map(({ id, prepared }, index) => ({
     Id: id,
     MessageId: results[index]!.messageId,

@@ -4,6 +4,7 @@ import { defineAction } from './define-action.js';
 import { SendFields } from './shared/message-input.js';
 import { prepareSend } from './shared/prepare-send.js';
 import { QueueUrlInput, requireQueue } from './shared/queue.js';
+import { recordSends } from './shared/send-metrics.js';
 
 export const SendMessageInput = z.object({ QueueUrl: QueueUrlInput, ...SendFields });
 
@@ -12,6 +13,7 @@ export const sendMessage = defineAction('SendMessage', () => SendMessageInput, a
   const prepared = prepareSend(ctx, queue, input, 'single');
   const [result] = await ctx.storage.sendMessages(queue.id, [prepared.toStore], ctx.clock.now());
   ctx.waiters.notify(queue.id);
+  if (ctx.metrics) recordSends(ctx.metrics, queue.name, [input], [result!]);
   return {
     ...prepared.reply,
     // A FIFO duplicate inside the deduplication window is answered with the original message's id.

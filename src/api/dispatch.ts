@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ActionDef } from '../actions/define-action.js';
 import type { ActionContext, RequestContext, Services } from '../core/context.js';
 import { SqsError, SqsErrors } from '../core/errors.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
+import { measureAction } from './measure-action.js';
 import { createWireRequest, type WireProtocol, type WireRequest, type WireResponse } from './protocol.js';
 import { queryProtocol } from './query/query-protocol.js';
 import { UNKNOWN_OPERATION_XML } from './query/xml.js';
@@ -39,7 +41,9 @@ export async function dispatch(request: FastifyRequest, reply: FastifyReply, opt
     const action = protocol.readAction(wire);
     if (action === undefined) return sendUnknownOperation(request, reply);
     log = request.log.child({ action, protocol: protocol.name });
-    const response = await runAction(request, reply, options, { wire, protocol, action, log });
+    // Metrics: the one hook of observability in dispatch (api/measure-action.ts); the arguments are evaluated
+    // left to right, so the start time is taken before the action runs.
+    const response = await measureAction(options, action, performance.now(), runAction(request, reply, options, { wire, protocol, action, log }));
     send(reply, response);
   } catch (error) {
     send(reply, encodeFailure(error, protocol, request, log));

@@ -163,6 +163,8 @@ export interface Storage {
   deleteMessages(queueId: QueueId, requests: DeleteRequest[], now: number): Promise<HandleOutcome[]>;
   changeVisibilities(queueId: QueueId, changes: VisibilityChange[], now: number): Promise<VisibilityOutcome[]>;
   queueStats(queueId: QueueId, now: number): Promise<QueueStats>;
+  /** sentAt of the queue's oldest unexpired message (in flight and delayed included), or null when empty. */
+  oldestMessageSentAt(queueId: QueueId, now: number): Promise<number | null>;
   /** Earliest future visibleAt in the queue (for long-poll wake-ups), or null. */
   nextVisibleAt(queueId: QueueId, now: number): Promise<number | null>;
 

@@ -9,6 +9,7 @@ import { prepareReceive } from './messages-receive.js';
 import { prepareSend } from './messages-send.js';
 import { prepareStats } from './messages-stats.js';
 import { prepareMoveTasks } from './move-tasks.js';
+import { prepareOldest } from './messages-oldest.js';
 import { type OpenOptions, openDatabase } from './open.js';
 import { prepareQueueReads } from './queues.js';
 import { prepareQueueWrites } from './queues-write.js';
@@ -45,6 +46,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const moveTasks = prepareMoveTasks(db, { reads, groups, relocate, fifoWalk });
   const maintenance = prepareMaintenance(db, reads, groups);
   const pingStatement = db.prepare('SELECT 1');
+  const oldest = prepareOldest(db);
 
   return {
     database: db,
@@ -67,6 +69,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     changeVisibilities: (queueId, changes, now) => write(() => handles.changeVisibilities(queueId, changes, now)),
     queueStats: async (queueId, now) => stats.queueStats(queueId, now),
     nextVisibleAt: async (queueId, now) => stats.nextVisibleAt(queueId, now),
+    oldestMessageSentAt: async (queueId, now) => oldest.oldestSentAt(queueId, now),
 
     createMoveTask: (task) => write(() => moveTasks.create(task)),
     getMoveTask: async (taskId) => moveTasks.get(taskId),
