@@ -1,5 +1,6 @@
 import type { Storage } from '../storage/storage.js';
 import type { Clock } from './clock.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import type { WaitRegistry } from './waiters.js';
@@ -41,6 +42,8 @@ export interface Services {
   onMoveTaskChanged?: () => void;
   /** Counters for GET /metrics; unset when metrics are off (and in tests that do not look at them). */
   metrics?: Metrics;
+  /** starting/ok/stopping for GET /health; without one (tests, embedders) the server is always ok. */
+  lifecycle?: Lifecycle;
 }
 
 export interface ActionContext extends Services {
