@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Slow tests of what users install: the npm tarball (installed into a temp prefix, which builds
-// better-sqlite3 from source) and the single-file binary. Each takes over a minute on a 2-core machine,
-// so they stay out of `npm test` and run from .ci/run (`npm run test:packaging`).
+// Slow test of what users install: the npm tarball, installed into a temp prefix, which builds
+// better-sqlite3 from source (minutes on a 2-core machine), so it stays out of `npm test` and runs
+// from .ci/run (`npm run test:packaging`). The binary test is fast enough for npm test (test/e2e).
 export default defineConfig({
   test: {
     include: ['test/packaging/**/*.test.ts'],

@@ -25,7 +25,8 @@ it('npm pack ships only dist/*.js and what it needs; the tarball installs global
   expect(await roundTrip(wharf.url)).toBe('from the package');
   wharf.child.kill('SIGTERM');
   expect(await wharf.exited).toBe(0);
-  // and npx finds the same command
-  const { stdout: help } = await run('npx', ['--prefix', prefix, '--no-install', 'wharf', '--help'], { cwd: dir, env: { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` } });
+  // and npx, with that prefix as npm's global prefix, runs the same installed command
+  const npxEnv = { ...process.env, NPM_CONFIG_PREFIX: prefix };
+  const { stdout: help } = await run('npx', ['--no-install', 'wharf', '--help'], { cwd: dir, env: npxEnv });
   expect(help).toContain('--config');
 });
