@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { type ConfigFile, type FileOption, type QueueSpec, loadConfigFile } from './config-file.js';
 import { MIN_MESSAGE_BYTES } from './core/limits.js';
 
-// Every option is a flag and a WHARF_* environment variable; a flag wins over the environment.
+// Every option is a flag, a WHARF_* environment variable and a key of the --config file (the flag's name in
+// camelCase); a flag wins over the environment, which wins over the file.
 const OPTIONS = {
   port: { env: 'WHARF_PORT', help: 'TCP port to listen on', fallback: '9324' },
   host: { env: 'WHARF_HOST', help: 'address to bind', fallback: '0.0.0.0' },
@@ -26,6 +29,13 @@ const OPTIONS = {
     fallback: 'full',
   },
   console: { env: 'WHARF_CONSOLE', help: 'on|off: the web console at /console/', fallback: 'on' },
+  'log-format': { env: 'WHARF_LOG_FORMAT', help: 'json: one JSON object a line (default); pretty: for a terminal', fallback: 'json' },
+  metrics: { env: 'WHARF_METRICS', help: 'on: serve Prometheus metrics at GET /metrics; off: no such route', fallback: 'on' },
+  'shutdown-timeout': {
+    env: 'WHARF_SHUTDOWN_TIMEOUT',
+    help: 'seconds a SIGTERM/SIGINT may take to drain requests and close the store before exiting anyway',
+    fallback: '10',
+  },
 } as const satisfies Record<string, { env: string; help: string; fallback: string | undefined }>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -67,9 +77,44 @@ const ConfigSchema = z.object({
     ),
   durability: z.enum(['full', 'relaxed']),
   console: z.enum(['on', 'off']).transform((value) => value === 'on'),
+  logFormat: z.enum(['json', 'pretty']),
+  metrics: z.enum(['on', 'off', 'true', 'false']).transform((value) => value === 'on' || value === 'true'),
+  shutdownTimeoutMs: z.coerce
+    .number('must be a number of seconds')
+    .positive('must be more than 0 seconds')
+    .max(3600, 'must be at most 3600 seconds')
+    .transform((seconds) => Math.round(seconds * 1000)),
 });
 
-export type Config = Readonly<z.output<typeof ConfigSchema>>;
+export type Config = Readonly<
+  z.output<typeof ConfigSchema> & {
+    /** The --config file, if one was given. */
+    configFile: string | undefined;
+    /** Queues the config file asks for, provisioned at startup. */
+    queues: readonly QueueSpec[];
+  }
+>;
+
+// Schema key ⇄ option: the flag is the kebab-case option, the file key its camelCase.
+const SCHEMA_KEYS = {
+  port: 'port',
+  host: 'host',
+  dataDir: 'data-dir',
+  region: 'region',
+  accountId: 'account-id',
+  baseUrl: 'base-url',
+  logLevel: 'log-level',
+  maxMessageBytes: 'max-message-size',
+  durability: 'durability',
+  logFormat: 'log-format',
+  metrics: 'metrics',
+  shutdownTimeoutMs: 'shutdown-timeout',
+  console: 'console',
+} as const satisfies Record<keyof z.input<typeof ConfigSchema>, OptionName>;
+
+const fileKeyOf = (name: OptionName) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as FileOption;
+
+type Source = 'flag' | 'env' | 'file' | 'default';
 
 export type ConfigResult = { help: string } | { config: Config } | { error: string };
 
@@ -79,40 +124,54 @@ export function usage(): string {
       `  --${name.padEnd(18)} ${option.help}${option.fallback === undefined ? '' : ` [${option.fallback}]`}\n` +
       `  ${''.padEnd(20)} env ${option.env}`,
   );
-  return `Usage: wharf [options]\n\nWharf: an SQS-compatible message broker on SQLite.\n\n${lines.join('\n')}\n  --help               show this help\n`;
+  const config = `  --config             YAML (or JSON) file of these options and predefined queues\n                       env WHARF_CONFIG`;
+  return `Usage: wharf [options]\n\nWharf: an SQS-compatible message broker on SQLite.\n\n${config}\n${lines.join('\n')}\n  --help               show this help\n`;
 }
 
-export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ConfigResult {
+export function parseConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): ConfigResult {
   let values: Record<string, string | boolean | undefined>;
   try {
     const options = Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }]));
-    values = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean' } }, strict: true }).values;
+    values = parseArgs({
+      args: [...argv],
+      options: { ...options, config: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+    }).values;
   } catch (error) {
     return { error: `${(error as Error).message}\n\n${usage()}` };
   }
   if (values.help) return { help: usage() };
-  const pick = (name: OptionName) => (values[name] as string | undefined) ?? env[OPTIONS[name].env] ?? OPTIONS[name].fallback;
-  const parsed = ConfigSchema.safeParse({
-    port: pick('port'),
-    host: pick('host'),
-    dataDir: pick('data-dir'),
-    region: pick('region'),
-    accountId: pick('account-id'),
-    baseUrl: pick('base-url'),
-    logLevel: pick('log-level'),
-    maxMessageBytes: pick('max-message-size'),
-    durability: pick('durability'),
-    console: pick('console'),
-  });
+  const configFile = (values.config as string | undefined) ?? (env.WHARF_CONFIG || undefined);
+  let file: ConfigFile = {};
+  if (configFile !== undefined) {
+    const loaded = loadConfigFile(configFile, readText);
+    if ('error' in loaded) return loaded;
+    file = loaded.file;
+  }
+  const sources = new Map<OptionName, Source>();
+  const pick = (name: OptionName): string | undefined => {
+    const fromFile = file[fileKeyOf(name)];
+    const [source, value]: [Source, string | undefined] =
+      values[name] !== undefined ? ['flag', values[name] as string]
+      : env[OPTIONS[name].env] !== undefined ? ['env', env[OPTIONS[name].env]]
+      : fromFile !== undefined ? ['file', typeof fromFile === 'boolean' ? (fromFile ? 'on' : 'off') : String(fromFile)]
+      : ['default', OPTIONS[name].fallback];
+    sources.set(name, source);
+    return value;
+  };
+  const input = Object.fromEntries(Object.entries(SCHEMA_KEYS).map(([key, name]) => [key, pick(name)]));
+  const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${flagOf(String(issue.path[0]))}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => {
+      const name = SCHEMA_KEYS[issue.path[0] as keyof typeof SCHEMA_KEYS];
+      const where = sources.get(name) === 'file' ? `${configFile}: ${fileKeyOf(name)}` : `--${name} (${OPTIONS[name].env})`;
+      return `  ${where}: ${issue.message}`;
+    });
     return { error: `Invalid configuration:\n${problems.join('\n')}` };
   }
-  return { config: Object.freeze(parsed.data) };
-}
-
-function flagOf(key: string): string {
-  const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace('max-message-bytes', 'max-message-size');
-  const option = OPTIONS[flag as OptionName];
-  return option ? `--${flag} (${option.env})` : key;
+  return { config: Object.freeze({ ...parsed.data, configFile, queues: Object.freeze(file.queues ?? []) }) };
 }

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { ACTIONS } from './actions/registry.js';
 import { buildApp } from './app.js';
+import { metricsRoute } from './api/metrics-route.js';
 import { parseConfig } from './config.js';
+import { Lifecycle } from './core/lifecycle.js';
+import { createLogger } from './logging.js';
+import { installShutdown } from './shutdown.js';
+import { PrometheusMetrics } from './observability/metrics.js';
+import { ProvisionError, provisionQueues } from './provision-queues.js';
 import { systemClock } from './core/clock.js';
 import { limitsFor } from './core/limits.js';
 import { WaitRegistry } from './core/waiters.js';
@@ -16,14 +21,13 @@ const MAINTENANCE_INTERVAL_MS = 1_000;
 async function main(): Promise<void> {
   const parsed = parseConfig(process.argv.slice(2), process.env);
   if ('help' in parsed) return void process.stdout.write(parsed.help);
-  if ('error' in parsed) {
-    process.stderr.write(`${parsed.error}\n`);
-    process.exit(2);
-  }
+  if ('error' in parsed) return exitWithConfigError(parsed.error);
   const { config } = parsed;
-  const log = pino({ level: config.logLevel, base: { service: 'wharf' } });
+  const log = createLogger(config);
   mkdirSync(config.dataDir, { recursive: true });
-  const storage = openSqliteStorage({ path: join(config.dataDir, 'wharf.db'), durability: config.durability });
+  const dataFile = join(config.dataDir, 'wharf.db');
+  const storage = openSqliteStorage({ path: dataFile, durability: config.durability });
+  const lifecycle = new Lifecycle();
   const clock = systemClock;
   const waiters = new WaitRegistry(clock);
   const services = {
@@ -33,6 +37,8 @@ async function main(): Promise<void> {
     limits: limitsFor(config.maxMessageBytes),
     identity: { region: config.region, accountId: config.accountId },
     log,
+    lifecycle,
+    metrics: config.metrics ? new PrometheusMetrics({ storage, accountId: config.accountId, now: () => clock.now() }) : undefined,
   };
   const moveTasks = new MoveTaskRunner(services);
   const app = await buildApp({
@@ -43,6 +49,8 @@ async function main(): Promise<void> {
     console: config.console ? {} : false,
   });
 
+  if (services.metrics) await app.register(metricsRoute, { endpoint: services.metrics });
+
   const maintenance = setInterval(() => {
     storage
       .maintenance(clock.now())
@@ -51,27 +59,50 @@ async function main(): Promise<void> {
   }, MAINTENANCE_INTERVAL_MS);
   maintenance.unref();
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'shutting down');
-    clearInterval(maintenance);
-    waiters.close();
-    await moveTasks.stop();
-    await app.close();
-    await storage.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', (signal) => void shutdown(signal));
-  process.on('SIGTERM', (signal) => void shutdown(signal));
+  installShutdown({
+    app,
+    waiters,
+    lifecycle,
+    log,
+    timeoutMs: config.shutdownTimeoutMs,
+    stopBackground: async () => {
+      clearInterval(maintenance);
+      await moveTasks.stop();
+    },
+    closeStore: () => storage.close(),
+    exit: (code) => process.exit(code),
+  });
 
   await moveTasks.start();
   const address = await app.listen({ port: config.port, host: config.host });
+  try {
+    await provisionQueues(config.queues, { services, actions: ACTIONS, baseUrl: config.baseUrl ?? address });
+  } catch (error) {
+    if (!(error instanceof ProvisionError)) throw error;
+    await app.close();
+    await storage.close();
+    return exitWithConfigError(`Invalid configuration file:\n  ${config.configFile}: ${error.message}`);
+  }
+  lifecycle.phase = 'ok';
+  // The one startup line: where it listens, where the data is, and the settings that decide what it keeps.
+  const { durability, maxMessageBytes, configFile } = config;
   log.info(
-    { address, dataDir: config.dataDir, maxMessageBytes: config.maxMessageBytes, console: config.console ? `${address}/console/` : 'off' },
+    {
+      address,
+      dataFile,
+      maxMessageBytes,
+      durability,
+      configFile: configFile ?? null,
+      metrics: config.metrics,
+      console: config.console ? `${address}/console/` : 'off',
+    },
     'wharf listening',
   );
+}
+
+function exitWithConfigError(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
 }
 
 main().catch((error: unknown) => {

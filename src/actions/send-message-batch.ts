@@ -7,6 +7,7 @@ import { type BatchFailure, BatchEntryId, batchResult, checkBatchEntries, failur
 import { SendFields } from './shared/message-input.js';
 import { checkFifoEntry, type PreparedSend, prepareSend, storeMessages } from './shared/prepare-send.js';
 import { QueueUrlInput, requireQueue } from './shared/queue.js';
+import { recordSends } from './shared/send-metrics.js';
 
 export const SendMessageBatchInput = z.object({
   QueueUrl: QueueUrlInput,
@@ -22,16 +23,17 @@ export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessa
   if (totalBytes > ctx.limits.maxBatchBytes) throw SqsErrors.batchRequestTooLong(ctx.limits.maxBatchBytes, totalBytes);
 
   const failed: BatchFailure[] = [];
-  const accepted: { id: string; prepared: PreparedSend }[] = [];
+  const accepted: { id: string; entry: (typeof input.Entries)[number]; prepared: PreparedSend }[] = [];
   for (const entry of input.Entries) {
     try {
-      accepted.push({ id: entry.Id, prepared: prepareSend(ctx, queue, entry, 'batch') });
+      accepted.push({ id: entry.Id, entry, prepared: prepareSend(ctx, queue, entry, 'batch') });
     } catch (error) {
       if (!(error instanceof SqsError)) throw error;
       failed.push(failureOf(entry.Id, error));
     }
   }
   const results = accepted.length > 0 ? await storeMessages(ctx, queue, accepted.map((a) => a.prepared.toStore)) : [];
+  if (ctx.metrics) recordSends(ctx.metrics, queue.name, accepted.map((a) => a.entry), results);
   const successful = accepted.map(({ id, prepared }, index) => ({
     Id: id,
     MessageId: results[index]!.messageId,

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ActionDef } from '../actions/define-action.js';
@@ -5,6 +6,7 @@ import type { ActionContext, RequestContext, Services } from '../core/context.js
 import type { Limits } from '../core/limits.js';
 import { SqsError, SqsErrors, StoreUnavailable } from '../core/errors.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
+import { measureAction } from './measure-action.js';
 import { createWireRequest, type WireProtocol, type WireRequest, type WireResponse } from './protocol.js';
 import { queryProtocol } from './query/query-protocol.js';
 import { checkQueuePath, printable } from './queue-path.js';
@@ -42,7 +44,14 @@ export async function dispatch(request: FastifyRequest, reply: FastifyReply, opt
     if (protocol.name === 'json' && request.method !== 'POST') throw SqsErrors.unknownOperation();
     action = protocol.readAction(wire);
     if (action === undefined) return sendUnknownOperation(request, reply);
-    const response = await runAction(request, reply, options, { wire, protocol, action, log: request.log });
+    // Metrics: the one hook of observability in dispatch (api/measure-action.ts); the arguments are evaluated
+    // left to right, so the start time is taken before the action runs.
+    const response = await measureAction(
+      options,
+      action,
+      performance.now(),
+      runAction(request, reply, options, { wire, protocol, action, log: request.log }),
+    );
     send(reply, response);
   } catch (error) {
     send(reply, encodeFailure(error, protocol, request, action));

@@ -5,9 +5,13 @@ export interface HealthOptions {
   services: Services;
 }
 
-// Liveness that means "can answer SQS": the storage must respond, not just the HTTP server.
+// Liveness that means "can answer SQS": the storage must respond, not just the HTTP server. While the
+// server starts (config queues not yet provisioned) or stops (draining after SIGTERM) it answers 503 with
+// that phase, so load balancers and container health checks send no traffic to it.
 export async function healthPlugin(app: FastifyInstance, { services }: HealthOptions): Promise<void> {
   app.get('/health', async (request, reply) => {
+    const phase = services.lifecycle?.phase ?? 'ok';
+    if (phase !== 'ok') return reply.code(503).send({ status: phase });
     try {
       await services.storage.ping();
       return reply.code(200).send({ status: 'ok' });

@@ -1,6 +1,8 @@
 import type { Storage } from '../storage/storage.js';
 import type { Clock } from './clock.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { Limits } from './limits.js';
+import type { Metrics } from './metrics.js';
 import type { WaitRegistry } from './waiters.js';
 
 /** The part of pino's logger that handlers use; keeps core free of a logging library. */
@@ -38,6 +40,10 @@ export interface Services {
   log: Logger;
   /** Wakes the background message-move runner after a task is started or cancelled. */
   onMoveTaskChanged?: () => void;
+  /** Counters for GET /metrics; unset when metrics are off (and in tests that do not look at them). */
+  metrics?: Metrics;
+  /** starting/ok/stopping for GET /health; without one (tests, embedders) the server is always ok. */
+  lifecycle?: Lifecycle;
 }
 
 export interface ActionContext extends Services {

@@ -231,6 +231,8 @@ export interface Storage {
   changeVisibilities(queueId: QueueId, changes: VisibilityChange[], now: number): Promise<VisibilityOutcome[]>;
   /** Approximate counts at a cost that does not grow with the number of visible messages. */
   queueStats(queueId: QueueId, now: number): Promise<QueueStats>;
+  /** sentAt of the queue's oldest unexpired message (in flight and delayed included), or null when empty. */
+  oldestMessageSentAt(queueId: QueueId, now: number): Promise<number | null>;
   /** Earliest future visibleAt in the queue (for long-poll wake-ups), or null. */
   nextVisibleAt(queueId: QueueId, now: number): Promise<number | null>;
   /** Read-only (the console's peek): unexpired messages by seq after `afterSeq`; changes nothing, returns no receipt token. */

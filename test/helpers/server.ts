@@ -10,6 +10,8 @@ import { limitsFor } from '../../src/core/limits.js';
 import { WaitRegistry } from '../../src/core/waiters.js';
 import { MoveTaskRunner } from '../../src/actions/move-tasks/runner.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { metricsRoute } from '../../src/api/metrics-route.js';
+import { PrometheusMetrics } from '../../src/observability/metrics.js';
 
 export interface TestServer {
   url: string;
@@ -22,7 +24,7 @@ export interface TestServer {
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The real app on 127.0.0.1 and a random port, with a file-backed SQLite store in a temp dir. */
-export async function startServer(options: { maxMessageBytes?: number; dataDir?: string } = {}): Promise<TestServer> {
+export async function startServer(options: { maxMessageBytes?: number; dataDir?: string; metrics?: boolean } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-e2e-'));
   const storage = openSqliteStorage({ path: join(dataDir, 'wharf.db') });
   const clock = systemClock;
@@ -34,12 +36,15 @@ export async function startServer(options: { maxMessageBytes?: number; dataDir?:
     identity: { region: 'us-east-1', accountId: '000000000000' },
     log: silentLog,
   };
+  const metrics = options.metrics ? new PrometheusMetrics({ storage, accountId: '000000000000', now: () => clock.now() }) : undefined;
+  services.metrics = metrics;
   const moveTasks = new MoveTaskRunner(services);
   const app: FastifyInstance = await buildApp({
     services: { ...services, onMoveTaskChanged: () => moveTasks.wake() },
     actions: ACTIONS,
     logger: false,
   });
+  if (metrics) await app.register(metricsRoute, { endpoint: metrics });
   const contentTypes: string[] = [];
   app.addHook('onRequest', async (request) => {
     contentTypes.push(String(request.headers['content-type'] ?? ''));

@@ -20,6 +20,11 @@ describe('config', () => {
       maxMessageBytes: 1_048_576,
       durability: 'full',
       console: true,
+      logFormat: 'json',
+      metrics: true,
+      shutdownTimeoutMs: 10_000,
+      configFile: undefined,
+      queues: [],
     });
   });
 
@@ -46,6 +51,9 @@ describe('config', () => {
     [['--durability', 'maybe'], /--durability/],
     [['--console', 'maybe'], /--console/],
     [['--nonsense'], /Unknown option/],
+    [['--log-format', 'xml'], /--log-format \(WHARF_LOG_FORMAT\)/],
+    [['--metrics', 'maybe'], /--metrics \(WHARF_METRICS\)/],
+    [['--shutdown-timeout', '0'], /--shutdown-timeout \(WHARF_SHUTDOWN_TIMEOUT\): must be more than 0/],
   ])('stops with a clear message for %j', (argv, message) => {
     const result = parseConfig(argv, {});
     expect(result).toHaveProperty('error');

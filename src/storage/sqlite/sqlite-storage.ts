@@ -10,6 +10,7 @@ import { prepareReceive } from './messages-receive.js';
 import { prepareSend } from './messages-send.js';
 import { prepareStats } from './messages-stats.js';
 import { prepareMoveTasks } from './move-tasks.js';
+import { prepareOldest } from './messages-oldest.js';
 import { type OpenOptions, openDatabase } from './open.js';
 import { prepareQueueReads } from './queues.js';
 import { prepareQueueWrites, TagLimitExceeded } from './queues-write.js';
@@ -56,6 +57,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const moveTasks = prepareMoveTasks(db, { reads, groups, relocate, fifoWalk });
   const maintenance = prepareMaintenance(db, deps);
   const pingStatement = db.prepare('SELECT 1');
+  const oldest = prepareOldest(db);
 
   return {
     database: db,
@@ -83,6 +85,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     queueStats: async (queueId, now) => counts.queueStats(queueId, now),
     nextVisibleAt: async (queueId, now) => stats.nextVisibleAt(queueId, now),
     ...preparePeek(db),
+    oldestMessageSentAt: async (queueId, now) => oldest.oldestSentAt(queueId, now),
 
     createMoveTask: (task) => write(() => moveTasks.create(task)),
     getMoveTask: async (taskId) => moveTasks.get(taskId),
