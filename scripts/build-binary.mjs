@@ -5,7 +5,7 @@
 //   3. a copy of this node binary gets the blob injected with postject.
 // Node 20.12+ is needed for SEA assets (sea.getAsset); this machine has 20.20.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -34,6 +34,14 @@ await build({
 });
 
 const addon = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+// The web console's static files, read by src/console/assets.ts through sea.getAsset.
+const consoleDir = join(root, 'src', 'console', 'static');
+const consoleFiles = readdirSync(consoleDir);
+writeFileSync(join(work, 'console-index.json'), JSON.stringify(consoleFiles));
+const consoleAssets = Object.fromEntries([
+  ['console/index.json', join(work, 'console-index.json')],
+  ...consoleFiles.map((name) => [`console/${name}`, join(consoleDir, name)]),
+]);
 const blob = join(work, 'wharf.blob');
 writeFileSync(
   join(work, 'sea-config.json'),
@@ -41,7 +49,7 @@ writeFileSync(
     main: join(work, 'wharf.cjs'),
     output: blob,
     disableExperimentalSEAWarning: true,
-    assets: { 'better_sqlite3.node': addon },
+    assets: { 'better_sqlite3.node': addon, ...consoleAssets },
   }),
 );
 execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { stdio: 'inherit' });

@@ -30,6 +30,11 @@ it('npm run build:binary makes dist/wharf, which runs alone from an empty direct
   console.log(`binary: ${(statSync(wharf).size / 1024 / 1024).toFixed(1)} MiB, listening ${Date.now() - started} ms after exec`);
   expect(await roundTrip(server.url)).toBe('from the package');
   expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
+  // the web console's files travel inside the binary too
+  const page = await fetch(`${server.url}/console/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<html');
+  expect((await fetch(`${server.url}/console/console.js`)).status).toBe(200);
   server.child.kill('SIGTERM');
   expect(await server.exited).toBe(0);
   const addonDirs = readdirSync(join(cache, 'wharf'));

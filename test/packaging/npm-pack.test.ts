@@ -16,13 +16,16 @@ it('npm pack ships only dist/*.js and what it needs; the tarball installs global
   const [pack] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
   const paths = pack.files.map((f) => f.path);
   expect(paths).toContain('dist/main.js');
-  expect(paths.filter((p) => !/^dist\/.+\.js$/.test(p) && !['package.json', 'README.md', 'examples/wharf.yaml'].includes(p))).toEqual([]);
+  expect(paths).toContain('dist/console/static/index.html');
+  const shipped = (p: string) => /^dist\/.+\.js$/.test(p) || p.startsWith('dist/console/static/');
+  expect(paths.filter((p) => !shipped(p) && !['package.json', 'README.md', 'examples/wharf.yaml'].includes(p))).toEqual([]);
   // when it is installed as `npm i -g` does, into a temp prefix (better-sqlite3 builds from source here)
   const prefix = join(dir, 'prefix');
   await run('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(dir, pack.filename)], { maxBuffer: 64 * 1024 * 1024 });
   // then the installed `wharf` command serves SQS, and stops cleanly
   const wharf = await startCommand(join(prefix, 'bin', 'wharf'), ['--data-dir', join(dir, 'data')]);
   expect(await roundTrip(wharf.url)).toBe('from the package');
+  expect((await fetch(`${wharf.url}/console/`)).status).toBe(200);
   wharf.child.kill('SIGTERM');
   expect(await wharf.exited).toBe(0);
   // and npx, with that prefix as npm's global prefix, runs the same installed command
