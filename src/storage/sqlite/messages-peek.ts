@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { MessageAttributeMap } from '../../core/types.js';
 import type { PeekedMessage, PeekRequest, Storage } from '../storage.js';
+import { type MessageColumns, type PayloadRow, toPeekedMessage } from './rows.js';
 
 // The console's peek: a plain read of committed rows, outside the write batcher. It writes nothing (no
 // receive_count, visible_at or receipt_token change) and never returns the receipt token, so a peek cannot
@@ -30,38 +30,9 @@ export const peekSql = {
   cursor: `SELECT expires_at FROM messages WHERE seq = @afterSeq AND queue_id = @queueId`,
 } as const;
 
-interface PeekRow {
-  seq: number;
-  message_id: string;
-  group_id: string;
-  dedup_id: string | null;
-  sender_id: string;
-  md5_of_body: string;
-  sent_at: number;
-  visible_at: number;
-  receive_count: number;
-  first_received_at: number | null;
-  body: string;
-  attributes_json: string;
-  system_attributes_json: string;
-}
+type PeekRow = MessageColumns & PayloadRow;
 
-const toPeekedMessage = (row: PeekRow): PeekedMessage => ({
-  seq: row.seq,
-  messageId: row.message_id,
-  body: row.body,
-  md5OfBody: row.md5_of_body,
-  attributes: JSON.parse(row.attributes_json) as MessageAttributeMap,
-  systemAttributes: JSON.parse(row.system_attributes_json) as MessageAttributeMap,
-  senderId: row.sender_id,
-  sentAt: row.sent_at,
-  // Ungrouped messages are stored under the group key '' (schema.ts).
-  groupId: row.group_id === '' ? null : row.group_id,
-  deduplicationId: row.dedup_id,
-  receiveCount: row.receive_count,
-  firstReceivedAt: row.first_received_at,
-  visibleAt: row.visible_at,
-});
+const toPeeked = (row: PeekRow): PeekedMessage => toPeekedMessage(row, row);
 
 /** Spread into the adapter (`...preparePeek(db)`), so wiring it is one line. */
 export function preparePeek(db: Database.Database): Pick<Storage, 'peekMessages' | 'peekMessage'> {
@@ -73,11 +44,11 @@ export function preparePeek(db: Database.Database): Pick<Storage, 'peekMessages'
   return {
     peekMessages: async (queueId, { limit, afterSeq, now }: PeekRequest) => {
       const afterExpiresAt = afterSeq > 0 ? (cursor.get({ queueId, afterSeq }) ?? -1) : -1;
-      return peek.all({ queueId, afterSeq: afterExpiresAt < 0 ? -1 : afterSeq, afterExpiresAt, now, limit }).map(toPeekedMessage);
+      return peek.all({ queueId, afterSeq: afterExpiresAt < 0 ? -1 : afterSeq, afterExpiresAt, now, limit }).map(toPeeked);
     },
     peekMessage: async (queueId, seq, now) => {
       const row = one.get({ queueId, seq, now });
-      return row && toPeekedMessage(row);
+      return row && toPeeked(row);
     },
   };
 }

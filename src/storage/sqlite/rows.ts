@@ -6,6 +6,7 @@ import type {
   MoveTaskRecord,
   MoveTaskStatus,
   QueueRecord,
+  StoredMessage,
 } from '../../core/types.js';
 
 export interface QueueRow {
@@ -95,7 +96,14 @@ export interface PayloadRow {
 export const groupKey = (groupId: string | null): string => groupId ?? '';
 const groupIdOf = (key: string): string | null => (key === '' ? null : key);
 
-export function toClaimedMessage(row: MessageRow, payload: PayloadRow): ClaimedMessage {
+/** The columns a message read needs, whether it claims (then with its receipt token) or only peeks. */
+export type MessageColumns = Pick<
+  MessageRow,
+  'seq' | 'message_id' | 'md5_of_body' | 'sender_id' | 'sent_at' | 'group_id' | 'dedup_id' | 'receive_count' | 'first_received_at' | 'visible_at'
+>;
+
+/** A stored message as a read-only peek returns it: no receipt token. */
+export function toPeekedMessage(row: MessageColumns, payload: PayloadRow): StoredMessage & { visibleAt: number } {
   return {
     seq: row.seq,
     messageId: row.message_id,
@@ -109,9 +117,12 @@ export function toClaimedMessage(row: MessageRow, payload: PayloadRow): ClaimedM
     deduplicationId: row.dedup_id,
     receiveCount: row.receive_count,
     firstReceivedAt: row.first_received_at,
-    receiptToken: row.receipt_token ?? '',
     visibleAt: row.visible_at,
   };
+}
+
+export function toClaimedMessage(row: MessageRow, payload: PayloadRow): ClaimedMessage {
+  return { ...toPeekedMessage(row, payload), receiptToken: row.receipt_token ?? '' };
 }
 
 export interface MoveTaskRow {
