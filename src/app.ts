@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type pino from 'pino';
 import type { ActionDef } from './actions/define-action.js';
+import { controlsRoute } from './api/controls-route.js';
 import { healthPlugin } from './api/health.js';
 import { debugEnabled, handleFrameworkError } from './api/dispatch.js';
 import { sqsPlugin } from './api/sqs-plugin.js';
 import { consolePlugin, type ConsoleOptions } from './console/console-plugin.js';
+import type { TestControls } from './controls/test-controls.js';
 import type { Services } from './core/context.js';
 
 export interface AppOptions {
@@ -17,6 +19,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'] | pino.Logger;
   /** The web console at /console/: on unless false (`--console off`). */
   console?: false | Omit<ConsoleOptions, 'services'>;
+  /** --test-controls: the JSON API under /_wharf/. Absent, those paths answer 404 like any unknown path. */
+  testControls?: TestControls;
 }
 
 /** Builds the HTTP app without listening, so tests drive it through `inject()`. */
@@ -39,6 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', requestLog);
   await app.register(healthPlugin, { services });
   await app.register(sqsPlugin, { services, actions, baseUrl });
+  if (options.testControls) await app.register(controlsRoute, { controls: options.testControls, prefix: '/_wharf' });
   if (options.console !== false) await app.register(consolePlugin, { ...options.console, services, prefix: '/console' });
   return app;
 }

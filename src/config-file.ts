@@ -39,6 +39,7 @@ const FileSchema = z.strictObject({
   metrics: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),
   console: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),
   shutdownTimeout: z.number().positive().optional(),
+  testControls: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),
   queues: z.array(QueueSpecSchema).optional(),
 });
 

@@ -31,6 +31,11 @@ const OPTIONS = {
   console: { env: 'WHARF_CONSOLE', help: 'on|off: the web console at /console/', fallback: 'on' },
   'log-format': { env: 'WHARF_LOG_FORMAT', help: 'json: one JSON object a line (default); pretty: for a terminal', fallback: 'json' },
   metrics: { env: 'WHARF_METRICS', help: 'on: serve Prometheus metrics at GET /metrics; off: no such route', fallback: 'on' },
+  'test-controls': {
+    env: 'WHARF_TEST_CONTROLS',
+    help: 'on: virtual clock, reset, peek and fault injection under /_wharf/ (for test suites; never in production)',
+    fallback: 'off',
+  },
   'shutdown-timeout': {
     env: 'WHARF_SHUTDOWN_TIMEOUT',
     help: 'seconds a SIGTERM/SIGINT may take to drain requests and close the store before exiting anyway',
@@ -79,6 +84,7 @@ const ConfigSchema = z.object({
   console: z.enum(['on', 'off']).transform((value) => value === 'on'),
   logFormat: z.enum(['json', 'pretty']),
   metrics: z.enum(['on', 'off', 'true', 'false']).transform((value) => value === 'on' || value === 'true'),
+  testControls: z.enum(['on', 'off', 'true', 'false']).transform((value) => value === 'on' || value === 'true'),
   shutdownTimeoutMs: z.coerce
     .number('must be a number of seconds')
     .positive('must be more than 0 seconds')
@@ -110,6 +116,7 @@ const SCHEMA_KEYS = {
   metrics: 'metrics',
   shutdownTimeoutMs: 'shutdown-timeout',
   console: 'console',
+  testControls: 'test-controls',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OptionName>;
 
 const fileKeyOf = (name: OptionName) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as FileOption;
@@ -128,6 +135,14 @@ export function usage(): string {
   return `Usage: wharf [options]\n\nWharf: an SQS-compatible message broker on SQLite.\n\n${config}\n${lines.join('\n')}\n  --help               show this help\n`;
 }
 
+/** Flags that may be given bare (`--test-controls`), meaning `on`. */
+const BARE_FLAGS = new Set(['--test-controls']);
+const SWITCH_VALUES = new Set(['on', 'off', 'true', 'false']);
+
+function withFlagValues(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, i) => (BARE_FLAGS.has(arg) && !SWITCH_VALUES.has(argv[i + 1] ?? '') ? [`${arg}=on`] : [arg]));
+}
+
 export function parseConfig(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
@@ -137,7 +152,7 @@ export function parseConfig(
   try {
     const options = Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }]));
     values = parseArgs({
-      args: [...argv],
+      args: withFlagValues(argv),
       options: { ...options, config: { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
     }).values;

@@ -5,6 +5,7 @@ import type { ActionDef } from '../actions/define-action.js';
 import type { ActionContext, RequestContext, Services } from '../core/context.js';
 import type { Limits } from '../core/limits.js';
 import { SqsError, SqsErrors, StoreUnavailable } from '../core/errors.js';
+import { queueNameFromUrl } from '../core/queue-url.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
 import { measureAction } from './measure-action.js';
 import { createWireRequest, type WireProtocol, type WireRequest, type WireResponse } from './protocol.js';
@@ -85,11 +86,20 @@ async function runAction(
     input.QueueUrl = `${context.baseUrl}/${encodeURIComponent(accountId)}/${encodeURIComponent(queueName)}`;
   }
   if (debugEnabled(log)) log.debug({ action, protocol: protocol.name, queueUrl: input.QueueUrl }, 'dispatch');
+  // Test controls: an injected fault answers before validation, as AWS throttles before it reads the request.
+  const faults = options.services.faults;
+  if (faults?.active) await faults.before(action, queueNamed(input));
   const parsed = inputSchema(def, options.services.limits).safeParse(input);
   if (!parsed.success) throw toSqsError(parsed.error, input);
   const ctx: ActionContext = { ...options.services, log, request: context };
   const output: object = await def.run(parsed.data, ctx);
   return protocol.encodeResult(action, output, request.id);
+}
+
+// The queue a request is about, for faults limited to one queue: its QueueUrl, or CreateQueue's QueueName.
+function queueNamed(input: Record<string, unknown>): string | null {
+  if (typeof input.QueueUrl === 'string') return queueNameFromUrl(input.QueueUrl);
+  return typeof input.QueueName === 'string' ? input.QueueName : null;
 }
 
 // Schemas depend only on the server limits, so each is built once per (limits, action) instead of per request

@@ -1,5 +1,6 @@
 import type { Storage } from '../storage/storage.js';
 import type { Clock } from './clock.js';
+import type { FaultRegistry } from './faults.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
@@ -44,6 +45,8 @@ export interface Services {
   metrics?: Metrics;
   /** starting/ok/stopping for GET /health; without one (tests, embedders) the server is always ok. */
   lifecycle?: Lifecycle;
+  /** Injected failures (--test-controls only); unset in production, so dispatch skips the check. */
+  faults?: FaultRegistry;
 }
 
 export interface ActionContext extends Services {

@@ -152,6 +152,13 @@ export const SqsErrors = {
     common('InternalFailure', 'InternalFailure', 500, 'The request processing has failed because of an unknown error.', 'Receiver'),
   serviceUnavailable: (message = 'The service is shutting down; retry the request.') =>
     common('ServiceUnavailable', 'ServiceUnavailable', 503, message, 'Receiver'),
+  // The errors test controls can inject (core/faults.ts): what SQS answers under load or a KMS outage.
+  requestThrottled: () => modeled('RequestThrottled', 'RequestThrottled', 403, 'Rate exceeded'),
+  throttlingException: () => common('ThrottlingException', 'ThrottlingException', 400, 'Rate exceeded'),
+  internalError: () =>
+    common('InternalError', 'InternalError', 500, 'We encountered an internal error. Please try again.', 'Receiver'),
+  kmsThrottled: () =>
+    modeled('KmsThrottled', 'KMS.ThrottlingException', 400, 'The request was denied due to request throttling by AWS KMS.'),
 } as const;
 
 export type SqsErrorFactory = keyof typeof SqsErrors;

@@ -84,6 +84,15 @@ export class WaitRegistry {
     this.versions.delete(queueId);
   }
 
+  /**
+   * The virtual clock moved (test controls): every parked poll wakes, claims again at the new time and
+   * re-plans its wait, so messages whose delay or visibility timeout has now passed are received and a
+   * poll whose deadline (measured in virtual time) is behind it answers empty.
+   */
+  recheckAll(): void {
+    for (const set of [...this.waiters.values()]) for (const waiter of [...set]) waiter.settle();
+  }
+
   /** Queues with parked waiters or a version: bounded by the live queues (for tests and diagnostics). */
   get trackedQueues(): number {
     return new Set([...this.waiters.keys(), ...this.versions.keys()]).size;

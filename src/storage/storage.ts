@@ -249,6 +249,12 @@ export interface Storage {
   moveMessages(taskId: string, request: MoveBatchRequest): Promise<MoveBatchResult>;
   setMoveTaskStatus(taskId: string, status: MoveTaskStatus, failureReason?: string | null): Promise<void>;
 
+  /**
+   * Test controls only: deletes every queue and message, the memory of deleted queue names (so no 60-second
+   * recreate rule applies afterwards) and every move task, in one transaction. Ids are not reused after it.
+   */
+  reset(): Promise<void>;
+
   /** Removes expired messages and deduplication entries; safe to call at any interval. */
   /** Throws when the store cannot answer (for GET /health). */
   ping(): Promise<void>;

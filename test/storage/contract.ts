@@ -12,6 +12,7 @@ import { moveTaskContract } from './contract/move-tasks.js';
 import { peekContract } from './contract/peek.js';
 import { queueContract } from './contract/queues.js';
 import { redriveContract } from './contract/redrive.js';
+import { resetContract } from './contract/reset.js';
 
 export function describeStorageContract(name: string, makeStorage: () => Promise<Storage> | Storage): void {
   describe(`Storage contract: ${name}`, () => {
@@ -23,5 +24,6 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
     redriveContract(makeStorage);
     moveTaskContract(makeStorage);
     peekContract(makeStorage);
+    resetContract(makeStorage);
   });
 }

@@ -96,7 +96,7 @@ describe('architecture', () => {
   });
 
   it('finds the imports it checks (the scanner itself works)', () => {
-    expect(imports.some((i) => i.from === 'src/main.ts' && i.target === 'src/app.ts')).toBe(true);
+    expect(imports.some((i) => i.from === 'src/assemble.ts' && i.target === 'src/app.ts')).toBe(true);
     expect(imports.some((i) => i.from === 'src/core/context.ts' && i.typeOnly && i.target === 'src/storage/storage.ts')).toBe(true);
   });
 });

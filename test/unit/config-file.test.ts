@@ -31,6 +31,7 @@ durability: relaxed
 metrics: off
 console: off
 shutdownTimeout: 2.5
+testControls: on
 `;
     const result = withFile(text, ['--port', '9500'], { WHARF_REGION: 'ap-south-1' });
     expect(result).toEqual({
@@ -48,6 +49,7 @@ shutdownTimeout: 2.5
         metrics: false,
         console: false,
         shutdownTimeoutMs: 2500,
+        testControls: true,
         configFile: 'wharf.yaml',
         queues: [],
       },

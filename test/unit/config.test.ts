@@ -23,9 +23,19 @@ describe('config', () => {
       logFormat: 'json',
       metrics: true,
       shutdownTimeoutMs: 10_000,
+      testControls: false,
       configFile: undefined,
       queues: [],
     });
+  });
+
+  it('turns test controls on with a bare --test-controls, a value, WHARF_TEST_CONTROLS or the file key', () => {
+    expect(configOf(['--test-controls']).testControls).toBe(true);
+    expect(configOf(['--test-controls', '--port', '1']).testControls).toBe(true);
+    expect(configOf(['--test-controls', 'off']).testControls).toBe(false);
+    expect(configOf([], { WHARF_TEST_CONTROLS: 'on' }).testControls).toBe(true);
+    const fromFile = parseConfig(['--config', 'w.yaml'], {}, () => 'testControls: true\n');
+    expect('config' in fromFile && fromFile.config.testControls).toBe(true);
   });
 
   it('turns the web console off with --console off', () => {

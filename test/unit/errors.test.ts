@@ -31,6 +31,7 @@ const MODELED: Record<string, { code: string; status: number }> = {
   InvalidAddress: { code: 'InvalidAddress', status: 404 },
   InvalidSecurity: { code: 'InvalidSecurity', status: 403 },
   ResourceNotFoundException: { code: 'ResourceNotFoundException', status: 404 },
+  KmsThrottled: { code: 'KMS.ThrottlingException', status: 400 },
 };
 
 const SQS_NAMESPACE = 'com.amazonaws.sqs#';

@@ -17,6 +17,7 @@ import { prepareQueueWrites, TagLimitExceeded } from './queues-write.js';
 import { prepareMessageCounts } from './message-counts.js';
 import { prepareAttempts } from './receive-attempts.js';
 import { prepareRelocate } from './relocate.js';
+import { prepareReset } from './reset.js';
 import { type WriteStats, WriteBatcher } from './write-batcher.js';
 
 // The better-sqlite3 adapter of the Storage port. Every statement is prepared once, here, when the store
@@ -58,6 +59,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const maintenance = prepareMaintenance(db, deps);
   const pingStatement = db.prepare('SELECT 1');
   const oldest = prepareOldest(db);
+  const reset = prepareReset(db, deps);
 
   return {
     database: db,
@@ -94,6 +96,8 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     moveMessages: (taskId, request) => write(() => moveTasks.moveMessages(taskId, request)),
     setMoveTaskStatus: (taskId, status, failureReason) =>
       write(() => moveTasks.setStatus(taskId, status, failureReason)),
+
+    reset: () => write(() => reset.resetAll()),
 
     ping: async () => {
       pingStatement.get();
