@@ -1,4 +1,4 @@
-import { SqsError } from '../core/errors.js';
+import { SqsError, StoreUnavailable } from '../core/errors.js';
 import type { Metrics } from '../core/metrics.js';
 import type { WireResponse } from './protocol.js';
 
@@ -22,7 +22,13 @@ export async function measureAction(
     metrics.actionCompleted(name, 'ok', startedAt);
     return response;
   } catch (error) {
-    metrics.actionCompleted(name, error instanceof SqsError ? error.code : 'InternalFailure', startedAt);
+    metrics.actionCompleted(name, outcomeOf(error), startedAt);
     throw error;
   }
+}
+
+/** The error code the client is answered with (dispatch's encodeFailure maps errors the same way). */
+export function outcomeOf(error: unknown): string {
+  if (error instanceof SqsError) return error.code;
+  return error instanceof StoreUnavailable ? 'ServiceUnavailable' : 'InternalFailure';
 }
