@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type pino from 'pino';
 import type { ActionDef } from './actions/define-action.js';
+import type { Authenticator } from './api/auth/authenticator.js';
 import { controlsRoute } from './api/controls-route.js';
 import { healthPlugin } from './api/health.js';
 import { debugEnabled, handleFrameworkError } from './api/dispatch.js';
@@ -21,13 +22,18 @@ export interface AppOptions {
   console?: false | Omit<ConsoleOptions, 'services'>;
   /** --test-controls: the JSON API under /_wharf/. Absent, those paths answer 404 like any unknown path. */
   testControls?: TestControls;
+  /** --auth sigv4: every SQS request's signature is verified (api/auth/). Absent, any credentials pass. */
+  auth?: Authenticator;
+  /** --tls-cert/--tls-key: serve HTTPS. The certificate can be replaced later with server.setSecureContext. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 /** Builds the HTTP app without listening, so tests drive it through `inject()`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { services, actions, baseUrl } = options;
+  const { services, actions, baseUrl, auth } = options;
   const app = Fastify({
     ...loggerOptions(options.logger),
+    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
     bodyLimit: services.limits.maxRequestBodyBytes,
     // The request id is the AWS RequestId in every response. Never taken from a client header.
     genReqId: () => randomUUID(),
@@ -38,11 +44,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Requests during close and URLs the router cannot take (bad percent-encoding, over-long segments)
     // are answered by the SQS plugin in the request's protocol, not with fastify's JSON (api/sqs-plugin.ts).
     return503OnClosing: false,
-    frameworkErrors: (error, request, reply) => handleFrameworkError(error, request, reply, { services, actions, baseUrl }),
+    frameworkErrors: (error, request, reply) => handleFrameworkError(error, request, reply, { services, actions, baseUrl, auth }),
   }) as unknown as FastifyInstance;
   app.addHook('onResponse', requestLog);
   await app.register(healthPlugin, { services });
-  await app.register(sqsPlugin, { services, actions, baseUrl });
+  await app.register(sqsPlugin, { services, actions, baseUrl, auth });
   if (options.testControls) await app.register(controlsRoute, { controls: options.testControls, prefix: '/_wharf' });
   if (options.console !== false) await app.register(consolePlugin, { ...options.console, services, prefix: '/console' });
   return app;

@@ -3,10 +3,12 @@ import type pino from 'pino';
 import { ACTIONS } from './actions/registry.js';
 import { MoveTaskRunner } from './actions/move-tasks/runner.js';
 import { metricsRoute } from './api/metrics-route.js';
+import { Authenticator } from './api/auth/authenticator.js';
 import { buildApp } from './app.js';
 import { TestControls } from './controls/test-controls.js';
 import { type Clock, VirtualClock, systemClock } from './core/clock.js';
 import type { Logger, ServerIdentity, Services } from './core/context.js';
+import type { Keyring } from './core/credentials.js';
 import { FaultRegistry } from './core/faults.js';
 import type { Lifecycle } from './core/lifecycle.js';
 import { limitsFor } from './core/limits.js';
@@ -32,6 +34,10 @@ export interface AssembleOptions {
   /** --test-controls: virtual clock, faults, reset and peek under /_wharf/. */
   testControls: boolean;
   lifecycle?: Lifecycle;
+  /** --auth sigv4 with these keys; absent, any credentials are accepted. */
+  keyring?: Keyring;
+  /** --tls-cert/--tls-key, read. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 export interface Assembled {
@@ -89,6 +95,8 @@ export async function assembleWharf(options: AssembleOptions): Promise<Assembled
     logger: options.logger,
     console: options.console ? {} : false,
     testControls: controls,
+    auth: options.keyring ? new Authenticator(options.keyring, options.identity.region) : undefined,
+    https: options.https,
   });
   if (metrics) await app.register(metricsRoute, { endpoint: metrics });
 

@@ -40,11 +40,27 @@ const FileSchema = z.strictObject({
   console: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),
   shutdownTimeout: z.number().positive().optional(),
   testControls: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),
+  auth: z.enum(['off', 'sigv4']).optional(),
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+  /** Keys for --auth sigv4: the WHARF_CREDENTIALS string, or a list. Checked in config.ts. */
+  credentials: z
+    .union([
+      z.string(),
+      z.array(
+        z.strictObject({
+          accessKeyId: z.string(),
+          secretAccessKey: z.string(),
+          accountId: z.union([z.string(), z.number().int()]),
+        }),
+      ),
+    ])
+    .optional(),
   queues: z.array(QueueSpecSchema).optional(),
 });
 
 export type ConfigFile = z.output<typeof FileSchema>;
-export type FileOption = Exclude<keyof ConfigFile, 'queues'>;
+export type FileOption = Exclude<keyof ConfigFile, 'queues' | 'credentials'>;
 
 export type LoadResult = { file: ConfigFile } | { error: string };
 
@@ -78,6 +94,8 @@ export function keyPath(path: readonly PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  // Never quote a value back from under credentials: it may be a secret.
+  if (issue.path[0] === 'credentials' && issue.code !== 'unrecognized_keys') return `${keyPath(issue.path)}: wrong type or shape`;
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${keyPath([...issue.path, key])}: unknown key`).join('; ');
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type ConfigFile, type FileOption, type QueueSpec, loadConfigFile } from './config-file.js';
+import { buildKeyring, parseCredentialList, type Credential, type Keyring } from './core/credentials.js';
 import { MIN_MESSAGE_BYTES } from './core/limits.js';
 
 // Every option is a flag, a WHARF_* environment variable and a key of the --config file (the flag's name in
@@ -36,6 +37,13 @@ const OPTIONS = {
     help: 'on: virtual clock, reset, peek and fault injection under /_wharf/ (for test suites; never in production)',
     fallback: 'off',
   },
+  auth: {
+    env: 'WHARF_AUTH',
+    help: 'off: any credentials are accepted (default); sigv4: every request must be signed with a key from WHARF_CREDENTIALS',
+    fallback: 'off',
+  },
+  'tls-cert': { env: 'WHARF_TLS_CERT', help: 'PEM certificate chain: serve HTTPS (with --tls-key); SIGHUP reloads it', fallback: undefined },
+  'tls-key': { env: 'WHARF_TLS_KEY', help: 'PEM private key of --tls-cert', fallback: undefined },
   'shutdown-timeout': {
     env: 'WHARF_SHUTDOWN_TIMEOUT',
     help: 'seconds a SIGTERM/SIGINT may take to drain requests and close the store before exiting anyway',
@@ -90,6 +98,9 @@ const ConfigSchema = z.object({
     .positive('must be more than 0 seconds')
     .max(3600, 'must be at most 3600 seconds')
     .transform((seconds) => Math.round(seconds * 1000)),
+  auth: z.enum(['off', 'sigv4']),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<
@@ -98,6 +109,8 @@ export type Config = Readonly<
     configFile: string | undefined;
     /** Queues the config file asks for, provisioned at startup. */
     queues: readonly QueueSpec[];
+    /** Access keys --auth sigv4 accepts (WHARF_CREDENTIALS, else the file's credentials:); never logged. */
+    keyring: Keyring;
   }
 >;
 
@@ -117,6 +130,9 @@ const SCHEMA_KEYS = {
   shutdownTimeoutMs: 'shutdown-timeout',
   console: 'console',
   testControls: 'test-controls',
+  auth: 'auth',
+  tlsCert: 'tls-cert',
+  tlsKey: 'tls-key',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OptionName>;
 
 const fileKeyOf = (name: OptionName) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as FileOption;
@@ -132,7 +148,11 @@ export function usage(): string {
       `  ${''.padEnd(20)} env ${option.env}`,
   );
   const config = `  --config             YAML (or JSON) file of these options and predefined queues\n                       env WHARF_CONFIG`;
-  return `Usage: wharf [options]\n\nWharf: an SQS-compatible message broker on SQLite.\n\n${config}\n${lines.join('\n')}\n  --help               show this help\n`;
+  // Secrets have no flag: a command line is visible to every user of the machine (ps).
+  const credentials =
+    `  (no flag)            access keys for --auth sigv4: ACCESS_KEY_ID:SECRET:ACCOUNT_ID[,...]\n` +
+    `                       env WHARF_CREDENTIALS, or credentials: in the config file`;
+  return `Usage: wharf [options]\n\nWharf: an SQS-compatible message broker on SQLite.\n\n${config}\n${lines.join('\n')}\n${credentials}\n  --help               show this help\n`;
 }
 
 /** Flags that may be given bare (`--test-controls`), meaning `on`. */
@@ -188,5 +208,32 @@ export function parseConfig(
     });
     return { error: `Invalid configuration:\n${problems.join('\n')}` };
   }
-  return { config: Object.freeze({ ...parsed.data, configFile, queues: Object.freeze(file.queues ?? []) }) };
+  const security = securityConfig(parsed.data, env, file, configFile);
+  if ('error' in security) return security;
+  return { config: Object.freeze({ ...parsed.data, configFile, queues: Object.freeze(file.queues ?? []), keyring: security.keyring }) };
+}
+
+// Credentials come from WHARF_CREDENTIALS, else from the file; --auth sigv4 needs at least one, and TLS
+// needs both halves. Problems name the source and the entry, never a secret.
+function securityConfig(
+  config: z.output<typeof ConfigSchema>,
+  env: NodeJS.ProcessEnv,
+  file: ConfigFile,
+  configFile: string | undefined,
+): { keyring: Keyring } | { error: string } {
+  const fromEnv = env.WHARF_CREDENTIALS;
+  const source = fromEnv !== undefined ? 'WHARF_CREDENTIALS' : `${configFile}: credentials`;
+  const listed: Credential[] | { error: string } =
+    fromEnv !== undefined ? parseCredentialList(fromEnv)
+    : typeof file.credentials === 'string' ? parseCredentialList(file.credentials)
+    : (file.credentials ?? []).map((entry) => ({ ...entry, accountId: String(entry.accountId) }));
+  const built = 'error' in listed ? listed : buildKeyring(listed);
+  if ('error' in built) return { error: `Invalid configuration:\n  ${source}: ${built.error}` };
+  if (config.auth === 'sigv4' && built.keyring.size === 0) {
+    return { error: 'Invalid configuration:\n  --auth sigv4 (WHARF_AUTH): needs at least one key in WHARF_CREDENTIALS or credentials: in the config file' };
+  }
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    return { error: 'Invalid configuration:\n  --tls-cert and --tls-key (WHARF_TLS_CERT, WHARF_TLS_KEY): give both or neither' };
+  }
+  return built;
 }

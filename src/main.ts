@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { ACTIONS } from './actions/registry.js';
 import { assembleWharf } from './assemble.js';
@@ -9,6 +10,7 @@ import { createLogger } from './logging.js';
 import { installShutdown } from './shutdown.js';
 import { ProvisionError, provisionQueues } from './provision-queues.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { readTlsFiles, reloadOnSighup, type TlsFiles } from './tls.js';
 
 async function main(): Promise<void> {
   const parsed = parseConfig(process.argv.slice(2), process.env);
@@ -20,6 +22,15 @@ async function main(): Promise<void> {
   const dataFile = join(config.dataDir, 'wharf.db');
   const storage = openSqliteStorage({ path: dataFile, durability: config.durability });
   const lifecycle = new Lifecycle();
+  const tlsFiles: TlsFiles | undefined =
+    config.tlsCert !== undefined && config.tlsKey !== undefined ? { certFile: config.tlsCert, keyFile: config.tlsKey } : undefined;
+  let https: { cert: Buffer; key: Buffer } | undefined;
+  try {
+    https = tlsFiles && readTlsFiles(tlsFiles);
+  } catch (error) {
+    await storage.close();
+    return exitWithConfigError(`Invalid configuration:\n  --tls-cert/--tls-key: ${(error as Error).message}`);
+  }
   const { app, services, startBackground, stopBackground } = await assembleWharf({
     storage,
     identity: { region: config.region, accountId: config.accountId },
@@ -31,7 +42,10 @@ async function main(): Promise<void> {
     console: config.console,
     testControls: config.testControls,
     lifecycle,
+    keyring: config.auth === 'sigv4' ? config.keyring : undefined,
+    https,
   });
+  if (tlsFiles) reloadOnSighup(app.server as HttpsServer, tlsFiles, log);
   const { waiters } = services;
 
   installShutdown({
@@ -69,6 +83,9 @@ async function main(): Promise<void> {
       metrics: config.metrics,
       console: config.console ? `${address}/console/` : 'off',
       testControls: config.testControls,
+      // How many keys, never which secrets.
+      auth: config.auth === 'sigv4' ? { mode: 'sigv4', keys: config.keyring.size } : 'off',
+      tls: tlsFiles ? tlsFiles.certFile : 'off',
     },
     'wharf listening',
   );

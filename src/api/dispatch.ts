@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { ActionDef } from '../actions/define-action.js';
 import type { ActionContext, RequestContext, Services } from '../core/context.js';
 import type { Limits } from '../core/limits.js';
+import type { Authenticator, Caller } from './auth/authenticator.js';
 import { SqsError, SqsErrors, StoreUnavailable } from '../core/errors.js';
 import { queueNameFromUrl } from '../core/queue-url.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
@@ -21,6 +22,8 @@ export interface DispatchOptions {
   actions: Record<string, ActionDef<any, any>>;
   /** Public origin for queue URLs; defaults to the request's scheme and Host header. */
   baseUrl?: string;
+  /** --auth sigv4: verifies every request's signature before anything else; absent, any credentials pass. */
+  auth?: Authenticator;
 }
 
 interface QueuePathParams {
@@ -41,6 +44,10 @@ export async function dispatch(request: FastifyRequest, reply: FastifyReply, opt
   const protocol = detectProtocol(wire);
   let action: string | undefined;
   try {
+    // Authentication comes first: a request that fails it is answered before any decoding or storage work.
+    const caller = options.auth
+      ? await options.auth.authenticate({ method: request.method, url: request.url, headers: request.headers, body })
+      : undefined;
     // AWS JSON 1.0 is POST only; a GET naming a target runs nothing.
     if (protocol.name === 'json' && request.method !== 'POST') throw SqsErrors.unknownOperation();
     action = protocol.readAction(wire);
@@ -51,7 +58,7 @@ export async function dispatch(request: FastifyRequest, reply: FastifyReply, opt
       options,
       action,
       performance.now(),
-      runAction(request, reply, options, { wire, protocol, action, log: request.log }),
+      runAction(request, reply, options, { wire, protocol, action, log: request.log, caller }),
     );
     send(reply, response);
   } catch (error) {
@@ -64,13 +71,15 @@ interface Call {
   protocol: WireProtocol;
   action: string;
   log: FastifyBaseLogger;
+  /** The verified caller under --auth sigv4. */
+  caller: Caller | undefined;
 }
 
 async function runAction(
   request: FastifyRequest,
   reply: FastifyReply,
   options: DispatchOptions,
-  { wire, protocol, action, log }: Call,
+  { wire, protocol, action, log, caller }: Call,
 ): Promise<WireResponse> {
   const def = Object.hasOwn(options.actions, action) ? options.actions[action] : undefined;
   const { accountId, queueName } = request.params as QueuePathParams;
@@ -79,7 +88,7 @@ async function runAction(
   if (!def || (protocol.name === 'query' && onQueuePath && NOT_ON_QUEUE_PATH.has(action))) {
     throw SqsErrors.invalidAction(action);
   }
-  const context = requestContext(request, reply, options);
+  const context = requestContext(request, reply, options, caller);
   const input = protocol.decode(action, wire);
   // Java SDK v1 drops the QueueUrl parameter and posts to the queue's path instead; the parameter wins.
   if (onQueuePath && input.QueueUrl === undefined) {
@@ -122,7 +131,7 @@ export function debugEnabled(log: FastifyBaseLogger): boolean {
   return check ? check.call(log, 'debug') : true;
 }
 
-function requestContext(request: FastifyRequest, reply: FastifyReply, options: DispatchOptions): RequestContext {
+function requestContext(request: FastifyRequest, reply: FastifyReply, options: DispatchOptions, caller: Caller | undefined): RequestContext {
   // Only a long poll asks for the signal, so the controller and its listener are made on first use.
   let controller: AbortController | undefined;
   const disconnected = () => {
@@ -143,7 +152,8 @@ function requestContext(request: FastifyRequest, reply: FastifyReply, options: D
       return controller.signal;
     },
     traceHeader: typeof trace === 'string' && trace !== '' ? trace : undefined,
-    senderId: accessKeyId(request.headers.authorization) ?? options.services.identity.accountId,
+    // Verified under --auth sigv4; otherwise whatever key the client signed with, unchecked (README "Security").
+    senderId: caller?.accessKeyId ?? accessKeyId(request.headers.authorization) ?? options.services.identity.accountId,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SqsErrors } from '../core/errors.js';
+import { SqsError, SqsErrors } from '../core/errors.js';
 import { dispatch, handleFrameworkError, sendError, sendUnknownOperation, type DispatchOptions } from './dispatch.js';
 import { isJsonRequest } from './json-protocol.js';
 import { createWireRequest } from './protocol.js';
@@ -21,6 +21,22 @@ export async function sqsPlugin(app: FastifyInstance, options: SqsPluginOptions)
   app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer' }, keepRaw);
   // Catch-all: an unknown or missing content type must not become fastify's 415; the protocol decides.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, keepRaw);
+
+  // --auth sigv4: what can be checked without the body (a signature at all, a known key, scope and time)
+  // is checked before the body is read, so an unauthenticated client cannot make us buffer a large body.
+  // dispatch repeats these checks and then verifies the signature over the body.
+  const auth = options.auth;
+  if (auth) {
+    app.addHook('onRequest', async (request, reply) => {
+      try {
+        auth.precheck(request.headers, request.url);
+      } catch (error) {
+        if (!(error instanceof SqsError)) throw error;
+        sendError(request, reply, error);
+        return reply;
+      }
+    });
+  }
 
   // fastify answers requests that arrive while it closes with its own JSON 503; we answer them in the
   // request's protocol instead (app.ts turns return503OnClosing off), so SDKs see a retryable SQS error.

@@ -152,6 +152,17 @@ export const SqsErrors = {
     common('InternalFailure', 'InternalFailure', 500, 'The request processing has failed because of an unknown error.', 'Receiver'),
   serviceUnavailable: (message = 'The service is shutting down; retry the request.') =>
     common('ServiceUnavailable', 'ServiceUnavailable', 503, message, 'Receiver'),
+  // Authentication and authorization (README "Security"). AWS sends these outside the SQS model, from the
+  // common coral service layer: the Query code is what clients report (JSON: via x-amzn-query-error).
+  missingAuthenticationToken: () =>
+    common('MissingAuthenticationTokenException', 'MissingAuthenticationToken', 403, 'Request is missing Authentication Token'),
+  incompleteSignature: (message: string) => common('IncompleteSignatureException', 'IncompleteSignature', 400, message),
+  invalidClientTokenId: () =>
+    common('UnrecognizedClientException', 'InvalidClientTokenId', 403, 'The security token included in the request is invalid.'),
+  signatureDoesNotMatch: (
+    message = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+  ) => common('InvalidSignatureException', 'SignatureDoesNotMatch', 403, message),
+  accessDenied: (message: string) => common('AccessDeniedException', 'AccessDenied', 403, message),
   // The errors test controls can inject (core/faults.ts): what SQS answers under load or a KMS outage.
   requestThrottled: () => modeled('RequestThrottled', 'RequestThrottled', 403, 'Rate exceeded'),
   throttlingException: () => common('ThrottlingException', 'ThrottlingException', 400, 'Rate exceeded'),

@@ -12,6 +12,8 @@ import { MoveTaskRunner } from '../../src/actions/move-tasks/runner.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { metricsRoute } from '../../src/api/metrics-route.js';
 import { PrometheusMetrics } from '../../src/observability/metrics.js';
+import { Authenticator } from '../../src/api/auth/authenticator.js';
+import { buildKeyring, type Credential } from '../../src/core/credentials.js';
 
 export interface TestServer {
   url: string;
@@ -24,7 +26,19 @@ export interface TestServer {
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The real app on 127.0.0.1 and a random port, with a file-backed SQLite store in a temp dir. */
-export async function startServer(options: { maxMessageBytes?: number; dataDir?: string; metrics?: boolean } = {}): Promise<TestServer> {
+export interface ServerOptions {
+  maxMessageBytes?: number;
+  dataDir?: string;
+  metrics?: boolean;
+  /** --auth sigv4 with these keys. */
+  credentials?: Credential[];
+  /** --tls-cert/--tls-key, read. */
+  https?: { cert: Buffer; key: Buffer };
+  /** Bind address (default 127.0.0.1); TLS tests use `localhost` so the certificate's name matches. */
+  host?: string;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-e2e-'));
   const storage = openSqliteStorage({ path: join(dataDir, 'wharf.db') });
   const clock = systemClock;
@@ -43,6 +57,8 @@ export async function startServer(options: { maxMessageBytes?: number; dataDir?:
     services: { ...services, onMoveTaskChanged: () => moveTasks.wake() },
     actions: ACTIONS,
     logger: false,
+    auth: options.credentials ? new Authenticator(keyringOf(options.credentials), 'us-east-1') : undefined,
+    https: options.https,
   });
   if (metrics) await app.register(metricsRoute, { endpoint: metrics });
   const contentTypes: string[] = [];
@@ -50,7 +66,7 @@ export async function startServer(options: { maxMessageBytes?: number; dataDir?:
     contentTypes.push(String(request.headers['content-type'] ?? ''));
   });
   await moveTasks.start();
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = await app.listen({ port: 0, host: options.host ?? '127.0.0.1' });
   return {
     url: address,
     services,
@@ -63,4 +79,10 @@ export async function startServer(options: { maxMessageBytes?: number; dataDir?:
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function keyringOf(credentials: Credential[]) {
+  const built = buildKeyring(credentials);
+  if ('error' in built) throw new Error(built.error);
+  return built.keyring;
 }
