@@ -20,8 +20,37 @@ export interface SqsFailure {
   message: string;
 }
 
-export function makeJsonClient(endpoint: string): SqsUnderTest {
-  const client = new v3.SQSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+/** Per-client settings the security tests vary; the defaults are what every other test uses. */
+export interface ClientOptions {
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Milliseconds added to the client's clock when it signs (a skewed client). */
+  systemClockOffset?: number;
+  /** For HTTPS endpoints: an agent trusting the test CA. */
+  httpsAgent?: import('node:https').Agent;
+  /** Changes the request after it was signed (tampering tests). */
+  afterSigning?: (request: { body: unknown; headers: Record<string, string> }) => void;
+}
+
+export function makeJsonClient(endpoint: string, options: ClientOptions = {}): SqsUnderTest {
+  const client = new v3.SQSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: options.credentials ?? credentials,
+    maxAttempts: 1,
+    systemClockOffset: options.systemClockOffset,
+    ...(options.httpsAgent ? { requestHandler: { httpsAgent: options.httpsAgent } } : {}),
+  });
+  const tamper = options.afterSigning;
+  if (tamper) {
+    // The deserialize step runs after signing (finalizeRequest), on the request about to be sent.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        tamper((args as unknown as { request: { body: unknown; headers: Record<string, string> } }).request);
+        return next(args);
+      },
+      { step: 'deserialize', name: 'tamperAfterSigning' },
+    );
+  }
   const commands = v3 as unknown as Record<string, new (input: object) => any>;
   return {
     protocol: 'json',
@@ -30,12 +59,28 @@ export function makeJsonClient(endpoint: string): SqsUnderTest {
   };
 }
 
-export function makeQueryClient(endpoint: string): SqsUnderTest {
-  const client = new AWS.SQS({ endpoint, region: 'us-east-1', credentials, sslEnabled: false, maxRetries: 0 });
-  const methods = client as unknown as Record<string, (params: object) => { promise(): Promise<any> }>;
+export function makeQueryClient(endpoint: string, options: ClientOptions = {}): SqsUnderTest {
+  const client = new AWS.SQS({
+    endpoint,
+    region: 'us-east-1',
+    credentials: options.credentials ?? credentials,
+    sslEnabled: endpoint.startsWith('https:'),
+    maxRetries: 0,
+    systemClockOffset: options.systemClockOffset,
+    // v2 would otherwise correct its clock from the server's Date header and retry a skewed request.
+    correctClockSkew: false,
+    ...(options.httpsAgent ? { httpOptions: { agent: options.httpsAgent } } : {}),
+  });
+  const methods = client as unknown as Record<string, (params: object) => { promise(): Promise<any>; on(event: string, fn: (r: any) => void): any }>;
+  const tamper = options.afterSigning;
   return {
     protocol: 'query',
-    call: (action, params = {}) => methods[action.charAt(0).toLowerCase() + action.slice(1)]!.call(client, params).promise(),
+    call: (action, params = {}) => {
+      const request = methods[action.charAt(0).toLowerCase() + action.slice(1)]!.call(client, params);
+      // User 'sign' listeners run after the SDK's own signer.
+      if (tamper) request.on('sign', (r: any) => tamper(r.httpRequest));
+      return request.promise();
+    },
     destroy: () => undefined,
   };
 }

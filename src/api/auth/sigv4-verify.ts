@@ -11,7 +11,7 @@ import { ALGORITHM, type SignatureClaims } from './sigv4-claims.js';
 // it taken as the payload hash, a tampered body under the original header would verify.
 
 /** node:crypto behind smithy's Checksum interface (an HMAC when constructed with a secret). */
-class NodeSha256 implements Checksum {
+export class NodeSha256 implements Checksum {
   private hash;
   constructor(private readonly secret?: SourceData) {
     this.hash = this.fresh();
