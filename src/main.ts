@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   mkdirSync(config.dataDir, { recursive: true });
   const dataFile = join(config.dataDir, 'wharf.db');
-  const storage = openSqliteStorage({ path: dataFile, durability: config.durability });
+  const storage = openSqliteStorage({ path: dataFile, durability: config.durability, defaultAccountId: config.accountId });
   const lifecycle = new Lifecycle();
   const { app, services, startBackground, stopBackground } = await assembleWharf({
     storage,
