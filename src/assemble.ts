@@ -56,13 +56,14 @@ export async function assembleWharf(options: AssembleOptions): Promise<Assembled
   const clock: Clock = virtualClock ?? systemClock;
   const faults = options.testControls ? new FaultRegistry() : undefined;
   const waiters = new WaitRegistry(clock);
-  const metrics = options.metrics ? new PrometheusMetrics({ storage, accountId: options.identity.accountId, now: () => clock.now() }) : undefined;
+  const metrics = options.metrics ? new PrometheusMetrics({ storage, now: () => clock.now() }) : undefined;
   const services: Services = {
     storage,
     clock,
     waiters,
     limits: limitsFor(options.maxMessageBytes),
-    identity: options.identity,
+    // Under --auth sigv4 each key has its own account, so a queue URL addresses the account it names.
+    identity: { ...options.identity, multiAccount: options.keyring !== undefined },
     log,
     lifecycle: options.lifecycle,
     faults,

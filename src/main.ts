@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   mkdirSync(config.dataDir, { recursive: true });
   const dataFile = join(config.dataDir, 'wharf.db');
-  const storage = openSqliteStorage({ path: dataFile, durability: config.durability });
+  const storage = openSqliteStorage({ path: dataFile, durability: config.durability, defaultAccountId: config.accountId });
   const lifecycle = new Lifecycle();
   const tlsFiles: TlsFiles | undefined =
     config.tlsCert !== undefined && config.tlsKey !== undefined ? { certFile: config.tlsCert, keyFile: config.tlsKey } : undefined;

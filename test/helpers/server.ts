@@ -47,10 +47,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     clock,
     waiters: new WaitRegistry(clock),
     limits: limitsFor(options.maxMessageBytes ?? 1_048_576),
-    identity: { region: 'us-east-1', accountId: '000000000000' },
+    identity: { region: 'us-east-1', accountId: '000000000000', multiAccount: options.credentials !== undefined },
     log: silentLog,
   };
-  const metrics = options.metrics ? new PrometheusMetrics({ storage, accountId: '000000000000', now: () => clock.now() }) : undefined;
+  const metrics = options.metrics ? new PrometheusMetrics({ storage, now: () => clock.now() }) : undefined;
   services.metrics = metrics;
   const moveTasks = new MoveTaskRunner(services);
   const app: FastifyInstance = await buildApp({

@@ -42,7 +42,7 @@ beforeAll(async () => {
     clock,
     waiters: new WaitRegistry(clock),
     limits: limitsFor(1_048_576),
-    identity: { region: 'us-east-1', accountId: '000000000000' },
+    identity: { region: 'us-east-1', accountId: '000000000000', multiAccount: true },
     log: silentLog,
   };
   app = await buildApp({ services, actions: ACTIONS, auth: new Authenticator(built.keyring, 'us-east-1') });
@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 
 async function storedMessages(): Promise<number> {
-  const queue = await services.storage.getQueue('target');
+  const queue = await services.storage.getQueue(KEY.accountId, 'target');
   return (await services.storage.queueStats(queue!.id, services.clock.now())).visible;
 }
 afterAll(async () => {
@@ -66,11 +66,11 @@ async function signed(kind: 'json' | 'query', action = 'SendMessage'): Promise<R
           path: '/',
           query: {},
           headers: { host: HOST, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}` },
-          body: JSON.stringify(action === 'CreateQueue' ? { QueueName: 'target' } : { QueueUrl: `http://${HOST}/000000000000/target`, MessageBody: 'hello' }),
+          body: JSON.stringify(action === 'CreateQueue' ? { QueueName: 'target' } : { QueueUrl: `http://${HOST}/111111111111/target`, MessageBody: 'hello' }),
         }
       : {
           method: 'GET',
-          path: '/000000000000/target',
+          path: '/111111111111/target',
           query: { Action: 'SendMessage', MessageBody: 'hello', Version: '2012-11-05' },
           headers: { host: HOST },
           body: '',

@@ -59,7 +59,7 @@ export class MoveTaskRunner {
     // One queue lookup per tick serves every task (destinations and back-to-source moves resolve by ARN).
     const { storage, identity } = this.services;
     const queues = await storage.listQueues({ limit: 100_000 });
-    const byArn = new Map(queues.map((queue) => [queueArnOf(identity, queue.name), queue]));
+    const byArn = new Map(queues.map((queue) => [queueArnOf(identity.region, queue), queue]));
     let unlimitedWork = false;
     for (const task of tasks) {
       const moved = await this.advance(task, byArn);
