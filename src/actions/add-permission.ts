@@ -12,7 +12,7 @@ export const AddPermissionInput = z.object({
 });
 
 export const addPermission = defineAction('AddPermission', () => AddPermissionInput, async (input, ctx) => {
-  const queue = await requireQueue(ctx, input.QueueUrl);
+  const queue = await requireQueue(ctx, input.QueueUrl, 'AddPermission');
   await saveAttributes(ctx, queue.id, (current) => {
     const policy = addPermissionStatement({
       policy: current.attributes.Policy,

@@ -2,15 +2,16 @@ import { z } from 'zod';
 import { SqsErrors } from '../core/errors.js';
 import { defineAction } from './define-action.js';
 import { decodeTaskHandle } from './move-tasks/task-handle.js';
+import { authorize } from './shared/authorize.js';
 import { queueByArn } from './shared/redrive.js';
 
 export const CancelMessageMoveTaskInput = z.object({ TaskHandle: z.string() });
 
 export const cancelMessageMoveTask = defineAction('CancelMessageMoveTask', () => CancelMessageMoveTaskInput, async (input, ctx) => {
   const handle = decodeTaskHandle(input.TaskHandle);
-  if (!(await queueByArn(ctx, handle.sourceArn))) {
-    throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-  }
+  const source = await queueByArn(ctx, handle.sourceArn);
+  if (!source) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+  authorize(ctx, source, 'CancelMessageMoveTask');
   const task = await ctx.storage.getMoveTask(handle.taskId);
   if (!task) throw SqsErrors.resourceNotFound('Task does not exist.');
   if (task.status !== 'RUNNING') throw SqsErrors.invalidParameterValue('Only active tasks can be cancelled.');

@@ -20,7 +20,7 @@ export const changeMessageVisibilityBatch = defineAction(
   'ChangeMessageVisibilityBatch',
   () => ChangeMessageVisibilityBatchInput,
   async (input, ctx) => {
-    const queue = await requireQueue(ctx, input.QueueUrl);
+    const queue = await requireQueue(ctx, input.QueueUrl, 'ChangeMessageVisibility');
     checkBatchEntries(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
     const now = ctx.clock.now();
     const failed: BatchFailure[] = [];

@@ -23,7 +23,7 @@ export const changeMessageVisibility = defineAction(
   'ChangeMessageVisibility',
   () => ChangeMessageVisibilityInput,
   async (input, ctx) => {
-    const queue = await requireQueue(ctx, input.QueueUrl);
+    const queue = await requireQueue(ctx, input.QueueUrl, 'ChangeMessageVisibility');
     const ref = receiptOf(queue, input.ReceiptHandle);
     const now = ctx.clock.now();
     const [outcome] = await ctx.storage.changeVisibilities(

@@ -13,7 +13,7 @@ export const DeleteMessageBatchInput = z.object({
 });
 
 export const deleteMessageBatch = defineAction('DeleteMessageBatch', () => DeleteMessageBatchInput, async (input, ctx) => {
-  const queue = await requireQueue(ctx, input.QueueUrl);
+  const queue = await requireQueue(ctx, input.QueueUrl, 'DeleteMessage');
   checkBatchEntries(input.Entries, 'DeleteMessageBatchRequestEntry');
   const failed: BatchFailure[] = [];
   const valid: { Id: string; handle: string; ref: ReceiptRef }[] = [];

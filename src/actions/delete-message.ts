@@ -7,7 +7,7 @@ import { receiptOf } from './shared/receipt.js';
 export const DeleteMessageInput = z.object({ QueueUrl: QueueUrlInput, ReceiptHandle: z.string() });
 
 export const deleteMessage = defineAction('DeleteMessage', () => DeleteMessageInput, async (input, ctx) => {
-  const queue = await requireQueue(ctx, input.QueueUrl);
+  const queue = await requireQueue(ctx, input.QueueUrl, 'DeleteMessage');
   const ref = receiptOf(queue, input.ReceiptHandle);
   const [outcome] = await ctx.storage.deleteMessages(queue.id, [{ ref, allowStale: !queue.fifo }], ctx.clock.now());
   const error = deleteError(input.ReceiptHandle, outcome!);

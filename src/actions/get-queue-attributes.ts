@@ -9,7 +9,7 @@ export const GetQueueAttributesInput = z.object({
 });
 
 export const getQueueAttributes = defineAction('GetQueueAttributes', () => GetQueueAttributesInput, async (input, ctx) => {
-  const queue = await requireQueue(ctx, input.QueueUrl);
+  const queue = await requireQueue(ctx, input.QueueUrl, 'GetQueueAttributes');
   const names = input.AttributeNames ?? [];
   // Counting is the only costly part, so it runs only when an Approximate* attribute is asked for.
   const stats = needsStats(names) ? await ctx.storage.queueStats(queue.id, ctx.clock.now()) : undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SqsErrors } from '../core/errors.js';
 import { defineAction } from './define-action.js';
+import { authorize } from './shared/authorize.js';
 import { urlOf } from './shared/queue.js';
 
 export const GetQueueUrlInput = z.object({ QueueName: z.string(), QueueOwnerAWSAccountId: z.string().optional() });
@@ -13,5 +14,6 @@ export const getQueueUrl = defineAction('GetQueueUrl', () => GetQueueUrlInput, a
     ? await ctx.storage.getQueue(owner, input.QueueName)
     : undefined;
   if (!queue) throw SqsErrors.queueDoesNotExist();
+  authorize(ctx, queue, 'GetQueueUrl');
   return { QueueUrl: urlOf(ctx, queue) };
 });

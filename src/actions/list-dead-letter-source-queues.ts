@@ -12,7 +12,7 @@ export const listDeadLetterSourceQueues = defineAction(
   'ListDeadLetterSourceQueues',
   () => ListDeadLetterSourceQueuesInput,
   async (input, ctx) => {
-    const queue = await requireQueue(ctx, input.QueueUrl);
+    const queue = await requireQueue(ctx, input.QueueUrl, 'ListDeadLetterSourceQueues');
     const { page, nextToken } = await paginate(input.MaxResults, input.NextToken, (afterName, limit) =>
       ctx.storage.listDeadLetterSources(arnOf(ctx, queue), { afterName, limit }),
     );

@@ -3,6 +3,7 @@ import { SqsErrors } from '../core/errors.js';
 import type { MoveTaskRecord } from '../core/types.js';
 import { defineAction } from './define-action.js';
 import { encodeTaskHandle } from './move-tasks/task-handle.js';
+import { authorize } from './shared/authorize.js';
 import { queueByArn } from './shared/redrive.js';
 
 const MAX_REASON = 'Must be between 1 and 10, if provided.';
@@ -30,6 +31,7 @@ function renderTask(task: MoveTaskRecord) {
 export const listMessageMoveTasks = defineAction('ListMessageMoveTasks', () => ListMessageMoveTasksInput, async (input, ctx) => {
   const source = await queueByArn(ctx, input.SourceArn);
   if (!source) throw SqsErrors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
+  authorize(ctx, source, 'ListMessageMoveTasks');
   const tasks = await ctx.storage.listMoveTasks(source.id, input.MaxResults ?? 1);
   return { Results: tasks.map(renderTask) };
 });

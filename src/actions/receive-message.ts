@@ -55,7 +55,7 @@ async function claimWithLongPoll(
 }
 
 export const receiveMessage = defineAction('ReceiveMessage', () => ReceiveMessageInput, async (input, ctx) => {
-  const queue = await requireQueue(ctx, input.QueueUrl);
+  const queue = await requireQueue(ctx, input.QueueUrl, 'ReceiveMessage');
   const settings = queueSettings(queue.attributes);
   const waitSeconds = input.WaitTimeSeconds ?? settings.receiveMessageWaitTimeSeconds;
   const result = await claimWithLongPoll(

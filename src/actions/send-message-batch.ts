@@ -15,7 +15,7 @@ export const SendMessageBatchInput = z.object({
 });
 
 export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessageBatchInput, async (input, ctx) => {
-  const queue = await requireQueue(ctx, input.QueueUrl);
+  const queue = await requireQueue(ctx, input.QueueUrl, 'SendMessage');
   checkBatchEntries(input.Entries, 'SendMessageBatchRequestEntry');
   // Whole-request rules first (reference §2 SendMessageBatch): FIFO group/dedup ids, then the batch total.
   for (const entry of input.Entries) checkFifoEntry(queue, entry, 'batch');

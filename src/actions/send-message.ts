@@ -9,7 +9,7 @@ import { recordSends } from './shared/send-metrics.js';
 export const SendMessageInput = z.object({ QueueUrl: QueueUrlInput, ...SendFields });
 
 export const sendMessage = defineAction('SendMessage', () => SendMessageInput, async (input, ctx) => {
-  const queue = await requireQueue(ctx, input.QueueUrl);
+  const queue = await requireQueue(ctx, input.QueueUrl, 'SendMessage');
   const prepared = prepareSend(ctx, queue, input, 'single');
   const [result] = await storeMessages(ctx, queue, [prepared.toStore]);
   if (ctx.metrics) recordSends(ctx.metrics, queue, [input], [result!]);

@@ -13,7 +13,7 @@ export const SetQueueAttributesInput = z.object({
 });
 
 export const setQueueAttributes = defineAction('SetQueueAttributes', () => SetQueueAttributesInput, async (input, ctx) => {
-  const queue = await requireQueue(ctx, input.QueueUrl);
+  const queue = await requireQueue(ctx, input.QueueUrl, 'SetQueueAttributes');
   const update = (current: QueueRecord) =>
     attributesForUpdate(current.fifo, current.attributes, input.Attributes, ctx.limits.maxMessageBytes);
   // Validated up front (errors come before any lookup), then applied to the queue as it is when stored.

@@ -3,6 +3,7 @@ import { SqsErrors } from '../core/errors.js';
 import { newMessageId } from '../core/ids.js';
 import { defineAction } from './define-action.js';
 import { encodeTaskHandle } from './move-tasks/task-handle.js';
+import { authorize } from './shared/authorize.js';
 import { queueByArn } from './shared/redrive.js';
 
 const RATE_REASON = 'Must be between 1 and 500, if provided.';
@@ -19,9 +20,14 @@ const notFound = (parameter: string) =>
 export const startMessageMoveTask = defineAction('StartMessageMoveTask', () => StartMessageMoveTaskInput, async (input, ctx) => {
   const source = await queueByArn(ctx, input.SourceArn);
   if (!source) throw notFound('SourceArn');
+  authorize(ctx, source, 'StartMessageMoveTask');
   const sources = await ctx.storage.listDeadLetterSources(input.SourceArn, { limit: 1 });
   if (sources.length === 0) throw SqsErrors.invalidParameterValue('Source queue must be configured as a Dead Letter Queue.');
-  if (input.DestinationArn !== undefined && !(await queueByArn(ctx, input.DestinationArn))) throw notFound('DestinationArn');
+  if (input.DestinationArn !== undefined) {
+    const destination = await queueByArn(ctx, input.DestinationArn);
+    if (!destination) throw notFound('DestinationArn');
+    authorize(ctx, destination, 'StartMessageMoveTask');
+  }
   const [latest] = await ctx.storage.listMoveTasks(source.id, 1);
   if (latest && (latest.status === 'RUNNING' || latest.status === 'CANCELLING')) {
     throw SqsErrors.invalidParameterValue(

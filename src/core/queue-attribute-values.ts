@@ -3,6 +3,7 @@
 // equal exactly when AWS would consider them equal (CreateQueue idempotence).
 import { SqsErrors } from './errors.js';
 import { MAX_DELAY_SECONDS, MAX_VISIBILITY_TIMEOUT_SECONDS, MAX_WAIT_TIME_SECONDS, MIN_MESSAGE_BYTES } from './limits.js';
+import { isValidPolicyDocument } from './policy-evaluation.js';
 import { normaliseRedriveAllowPolicy, normaliseRedrivePolicy } from './redrive-policy.js';
 
 /** Computed on read, never stored; naming one in Create/Set is an InvalidAttributeName. */
@@ -70,6 +71,14 @@ function jsonMap(name: string, raw: string): string {
   return JSON.stringify(value);
 }
 
+// A Policy is evaluated for other accounts (policy-evaluation.ts), so a statement it cannot read is
+// refused when set, with AWS's "Invalid value for the parameter Policy.", rather than ignored later.
+function policyDocument(name: string, raw: string): string {
+  const normalised = jsonMap(name, raw);
+  if (!isValidPolicyDocument(JSON.parse(normalised) as Record<string, unknown>)) throw invalidValue(name);
+  return normalised;
+}
+
 type Normaliser = (name: string, raw: string, maxMessageBytes: number) => string;
 
 const NORMALISERS: ReadonlyMap<string, Normaliser> = new Map<string, Normaliser>([
@@ -79,7 +88,7 @@ const NORMALISERS: ReadonlyMap<string, Normaliser> = new Map<string, Normaliser>
   ['VisibilityTimeout', integer(0, MAX_VISIBILITY_TIMEOUT_SECONDS)],
   ['KmsDataKeyReusePeriodSeconds', integer(60, 86_400)],
   ['MaximumMessageSize', maximumMessageSize],
-  ['Policy', jsonMap],
+  ['Policy', policyDocument],
   ['RedrivePolicy', (_name, raw) => normaliseRedrivePolicy(raw)],
   ['RedriveAllowPolicy', (_name, raw) => normaliseRedriveAllowPolicy(raw)],
   // AWS does not check the key when it is set (reference §3: "testKeyId" was accepted).

@@ -31,7 +31,10 @@ describe('with an account per caller', () => {
     expect((await bob('ListQueues', {})).QueueUrls).toEqual([`http://localhost:9324/${BOB}/audit`, b.QueueUrl]);
     // GetQueueUrl finds the caller's own queue, or the named owner's
     expect((await alice('GetQueueUrl', { QueueName: 'orders' })).QueueUrl).toBe(a.QueueUrl);
-    expect((await alice('GetQueueUrl', { QueueName: 'audit', QueueOwnerAWSAccountId: BOB })).QueueUrl).toBe(`http://localhost:9324/${BOB}/audit`);
+    // (another account's queue needs its policy to allow the caller: shared/authorize.ts)
+    const audit = `http://localhost:9324/${BOB}/audit`;
+    await bob('AddPermission', { QueueUrl: audit, Label: 'alice-finds', AWSAccountIds: [ALICE], Actions: ['GetQueueUrl'] });
+    expect((await alice('GetQueueUrl', { QueueName: 'audit', QueueOwnerAWSAccountId: BOB })).QueueUrl).toBe(audit);
     await expect(alice('GetQueueUrl', { QueueName: 'audit' })).rejects.toMatchObject({ code: 'AWS.SimpleQueueService.NonExistentQueue' });
     // a redrive target is looked up in the account its ARN names
     await bob('CreateQueue', { QueueName: 'dlq' });

@@ -3,19 +3,23 @@ import type { ActionContext } from '../../core/context.js';
 import { SqsErrors } from '../../core/errors.js';
 import { type QueueAddress, queueArnOf, queueUrlParts, queueUrlOf } from '../../core/queue-url.js';
 import type { QueueRecord } from '../../core/types.js';
+import { authorize, type QueuePermission } from './authorize.js';
 
 export const QueueUrlInput = z.string();
 
 /**
- * Resolves a QueueUrl (or bare name) to its queue, or throws QueueDoesNotExist. The owner is the account
+ * Resolves a QueueUrl (or bare name) to its queue, or throws QueueDoesNotExist (or AccessDenied when the
+ * caller may not do `permission` on it). The owner is the account
  * the URL names when callers have accounts of their own (ServerIdentity.multiAccount), else the caller's.
  */
-export async function requireQueue(ctx: ActionContext, queueUrl: string): Promise<QueueRecord> {
+export async function requireQueue(ctx: ActionContext, queueUrl: string, permission: QueuePermission): Promise<QueueRecord> {
   const parts = queueUrlParts(queueUrl);
   if (parts === null) throw SqsErrors.queueDoesNotExist();
   const owner = ctx.identity.multiAccount ? (parts.account ?? ctx.request.accountId) : ctx.request.accountId;
   const queue = await ctx.storage.getQueue(owner, parts.name);
   if (!queue) throw SqsErrors.queueDoesNotExist();
+  // Another account's queue answers AccessDenied unless its Policy grants this action (shared/authorize.ts).
+  authorize(ctx, queue, permission);
   return queue;
 }
 

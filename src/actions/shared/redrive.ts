@@ -26,6 +26,9 @@ export async function checkRedrivePolicy(
     SqsErrors.invalidParameter('RedrivePolicy', attributes.RedrivePolicy, reason);
   const target = await queueByArn(ctx, policy.deadLetterTargetArn);
   if (!target) throw invalid('Dead letter target does not exist.');
+  // A dead-letter queue must belong to the source's owner (AWS: same account and region), or a policy-less
+  // account could route its failures into somebody else's queue. Wording unverified.
+  if (target.account !== source.account) throw invalid('Dead-letter target owner should be queue owner.');
   if (target.fifo !== source.fifo) throw invalid('Dead-letter queue must be same type of queue as the source.');
   const allow = queueSettings(target.attributes).redriveAllowPolicy;
   const sourceArn = arnOf(ctx, source);
