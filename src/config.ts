@@ -98,7 +98,8 @@ const ConfigSchema = z.object({
     .positive('must be more than 0 seconds')
     .max(3600, 'must be at most 3600 seconds')
     .transform((seconds) => Math.round(seconds * 1000)),
-  auth: z.enum(['off', 'sigv4']),
+  // Off is the absence of authentication: the default Config carries no auth fields at all.
+  auth: z.enum(['off', 'sigv4']).transform((mode) => (mode === 'sigv4' ? mode : undefined)),
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
 });
@@ -109,8 +110,8 @@ export type Config = Readonly<
     configFile: string | undefined;
     /** Queues the config file asks for, provisioned at startup. */
     queues: readonly QueueSpec[];
-    /** Access keys --auth sigv4 accepts (WHARF_CREDENTIALS, else the file's credentials:); never logged. */
-    keyring: Keyring;
+    /** --auth sigv4 only: the access keys it accepts (WHARF_CREDENTIALS, else the file's credentials:); never logged. */
+    keyring?: Keyring;
   }
 >;
 
@@ -210,7 +211,8 @@ export function parseConfig(
   }
   const security = securityConfig(parsed.data, env, file, configFile);
   if ('error' in security) return security;
-  return { config: Object.freeze({ ...parsed.data, configFile, queues: Object.freeze(file.queues ?? []), keyring: security.keyring }) };
+  const keyring = parsed.data.auth === 'sigv4' ? { keyring: security.keyring } : {};
+  return { config: Object.freeze({ ...parsed.data, configFile, queues: Object.freeze(file.queues ?? []), ...keyring }) };
 }
 
 // Credentials come from WHARF_CREDENTIALS, else from the file; --auth sigv4 needs at least one, and TLS

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     console: config.console,
     testControls: config.testControls,
     lifecycle,
-    keyring: config.auth === 'sigv4' ? config.keyring : undefined,
+    keyring: config.keyring,
     https,
   });
   if (tlsFiles) reloadOnSighup(app.server as HttpsServer, tlsFiles, log);
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       console: config.console ? `${address}/console/` : 'off',
       testControls: config.testControls,
       // How many keys, never which secrets.
-      auth: config.auth === 'sigv4' ? { mode: 'sigv4', keys: config.keyring.size } : 'off',
+      auth: config.keyring ? { mode: 'sigv4', keys: config.keyring.size } : 'off',
       tls: tlsFiles ? tlsFiles.certFile : 'off',
     },
     'wharf listening',
