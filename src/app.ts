@@ -50,7 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthPlugin, { services });
   await app.register(sqsPlugin, { services, actions, baseUrl, auth });
   if (options.testControls) await app.register(controlsRoute, { controls: options.testControls, prefix: '/_wharf' });
-  if (options.console !== false) await app.register(consolePlugin, { ...options.console, services, prefix: '/console' });
+  if (options.console !== false) await app.register(consolePlugin, { ...options.console, services, auth, prefix: '/console' });
   return app;
 }
 

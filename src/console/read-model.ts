@@ -26,10 +26,10 @@ export interface QueueSummary {
   tags: Record<string, string>;
 }
 
-export async function allQueues(services: Services): Promise<QueueRecord[]> {
+export async function allQueues(services: Services, account: string): Promise<QueueRecord[]> {
   const queues: QueueRecord[] = [];
   for (;;) {
-    const page = await services.storage.listQueues({ account: services.identity.accountId, after: queues.at(-1), limit: LIST_PAGE });
+    const page = await services.storage.listQueues({ account, after: queues.at(-1), limit: LIST_PAGE });
     queues.push(...page);
     if (page.length < LIST_PAGE) return queues;
   }

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Credential, Keyring } from '../../core/credentials.js';
 import { SqsErrors } from '../../core/errors.js';
-import { formatLongDate, queryParams, readClaims, type SignatureClaims } from './sigv4-claims.js';
+import { timingSafeEqual } from 'node:crypto';
+import { CONSOLE_HEADER, ConsoleSessions } from './console-session.js';
+import { formatLongDate, hasSignature, queryParams, readClaims, type SignatureClaims } from './sigv4-claims.js';
 import { signatureMatches, type ReceivedRequest } from './sigv4-verify.js';
 
 // --auth sigv4: every SQS request must carry a valid Signature Version 4 for service `sqs` and the
@@ -18,16 +20,45 @@ export interface Caller {
 }
 
 export class Authenticator {
+  /** Web console sign-ins (console-session.ts). */
+  readonly sessions: ConsoleSessions;
+
   constructor(
     private readonly keyring: Keyring,
     private readonly region: string,
     /** Real time, not the test controls' virtual clock: signatures are dated by the client's wall clock. */
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.sessions = new ConsoleSessions(now);
+  }
+
+  /** The console's sign-in: the caller when the secret is the key's, compared in constant time. */
+  login(accessKeyId: string, secretAccessKey: string): Caller | undefined {
+    const credential = this.keyring.get(accessKeyId);
+    const given = Buffer.from(secretAccessKey, 'utf8');
+    const expected = Buffer.from(credential?.secretAccessKey ?? '', 'utf8');
+    const same = given.length === expected.length && timingSafeEqual(given, expected);
+    return credential && same ? { accessKeyId, accountId: credential.accountId } : undefined;
+  }
+
+  /** The caller a console session cookie stands for, while its key is still configured. */
+  sessionCaller(cookieHeader: string | undefined): Caller | undefined {
+    const accessKeyId = this.sessions.accessKeyOf(cookieHeader);
+    const credential = accessKeyId === undefined ? undefined : this.keyring.get(accessKeyId);
+    return credential && { accessKeyId: credential.accessKeyId, accountId: credential.accountId };
+  }
+
+  // An unsigned request from the console (X-Wharf-Console and a session cookie) is its signed-in caller.
+  private consoleCaller(headers: IncomingHttpHeaders, query: Map<string, string[]>): Caller | undefined {
+    if (headers[CONSOLE_HEADER] !== '1' || hasSignature(headers, query)) return undefined;
+    return this.sessionCaller(headers.cookie);
+  }
 
   /** The checks that need no body; throws the SqsError AWS would answer. */
-  precheck(headers: IncomingHttpHeaders, url: string): { claims: SignatureClaims; query: Map<string, string[]>; credential: Credential } {
+  precheck(headers: IncomingHttpHeaders, url: string): { claims: SignatureClaims; query: Map<string, string[]>; credential: Credential } | { session: Caller } {
     const query = queryParams(url);
+    const session = this.consoleCaller(headers, query);
+    if (session) return { session };
     const claims = readClaims(headers, query);
     const credential = this.keyring.get(claims.accessKeyId);
     if (!credential || claims.securityToken !== undefined) throw SqsErrors.invalidClientTokenId();
@@ -37,7 +68,9 @@ export class Authenticator {
   }
 
   async authenticate(request: ReceivedRequest): Promise<Caller> {
-    const { claims, query, credential } = this.precheck(request.headers, request.url);
+    const checked = this.precheck(request.headers, request.url);
+    if ('session' in checked) return checked.session;
+    const { claims, query, credential } = checked;
     if (!(await signatureMatches(request, claims, query, credential, this.region))) throw SqsErrors.signatureDoesNotMatch();
     return { accessKeyId: credential.accessKeyId, accountId: credential.accountId };
   }

@@ -1,4 +1,5 @@
 import { replace } from './dom.js';
+import { renderSignIn } from './sign-in-view.js';
 import { renderQueueList } from './queues-view.js';
 import { renderQueuePage } from './queue-view.js';
 
@@ -15,7 +16,17 @@ async function route() {
   replace(main, view.element);
   current = view;
   document.title = match ? `${decodeURIComponent(match[1])} · Wharf console` : 'Queues · Wharf console';
-  await view.refresh().catch((error) => showUpdated(`Refresh failed: ${error.message}`));
+  await view.refresh().catch(failed);
+}
+
+// Under --auth sigv4 the first read answers 401 until the user signs in; the sign-in form replaces the view.
+function failed(error) {
+  if (error.code !== 'NotSignedIn') return showUpdated(`Refresh failed: ${error.message}`);
+  const view = renderSignIn(() => void route());
+  replace(main, view.element);
+  current = { refresh: async () => {} };
+  document.title = 'Sign in · Wharf console';
+  view.focus();
 }
 
 const showUpdated = (text) => (document.getElementById('updated').textContent = text);
@@ -27,7 +38,7 @@ async function tick() {
     await current.refresh();
     showUpdated(`Updated ${new Date().toLocaleTimeString()}`);
   } catch (error) {
-    showUpdated(`Refresh failed: ${error.message}`);
+    failed(error);
   } finally {
     refreshing = false;
   }
