@@ -107,6 +107,13 @@ describe('SigV4 verification', () => {
     );
   });
 
+  it('requires X-Amz-Target to be signed when present', async () => {
+    const authorization = headers.authorization.replace(';x-amz-target', '');
+    expect((await failure(authenticator().authenticate(request({ headers: { authorization } })))).message).toBe(
+      "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  });
+
   it('treats any session token as unknown: Wharf issues none', async () => {
     expect((await failure(authenticator().authenticate(request({ headers: { 'x-amz-security-token': 'token' } })))).code).toBe(
       'InvalidClientTokenId',

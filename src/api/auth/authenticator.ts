@@ -63,6 +63,11 @@ export class Authenticator {
     const credential = this.keyring.get(claims.accessKeyId);
     if (!credential || claims.securityToken !== undefined) throw SqsErrors.invalidClientTokenId();
     this.checkScope(claims);
+    // X-Amz-Target picks the JSON action. Every SDK signs it; unsigned, one captured SendMessage could be
+    // replayed as another action over the same body. (Wharf's own rule; AWS does not document one.)
+    if (headers['x-amz-target'] !== undefined && !claims.signedHeaders.includes('x-amz-target')) {
+      throw SqsErrors.signatureDoesNotMatch("'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+    }
     this.checkTime(claims);
     return { claims, query, credential };
   }
