@@ -85,13 +85,15 @@ export async function signatureMatches(
 }
 
 // Only the listed headers, normalised as the SDK normalises them (trimmed, runs of spaces collapsed). A
-// listed header the request lacks is left out, so the signature cannot match.
+// listed header the request lacks is left out, so the signature cannot match. Names are taken as listed:
+// SigV4 lists them in lower case, and one in any other case (not a header Node can hold) cannot match either,
+// so a SignedHeaders list is accepted in exactly one spelling.
 function canonicalHeadersOf(headers: IncomingHttpHeaders, signedHeaders: readonly string[]): Record<string, string> {
   const listed: Record<string, string> = {};
   for (const name of signedHeaders) {
-    const value = headers[name.toLowerCase()];
+    const value = headers[name];
     if (value === undefined) continue;
-    listed[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    listed[name] = Array.isArray(value) ? value.join(',') : value;
   }
   return getCanonicalHeaders({ headers: listed } as unknown as HttpRequest, undefined, new Set(Object.keys(listed)));
 }
