@@ -87,6 +87,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await signIn(ALICE.accessKeyId, ALICE.secretAccessKey);
     await page.locator('tr[data-queue="alice-orders"]').waitFor();
     expect(await page.locator('tr[data-queue="bob-secrets"]').count()).toBe(0);
+    await page.getByText(`${ALICE.accessKeyId} (${ALICE.accountId})`).waitFor();
   });
 
   it('sends through the session into the signed-in account', async () => {
@@ -103,5 +104,11 @@ describe.skipIf(!haveChromium)(title, () => {
     const { Messages } = await alice.call('ReceiveMessage', { QueueUrl: url, AttributeNames: ['SenderId'] });
     expect(Messages[0].Body).toBe('from the console');
     expect(Messages[0].Attributes.SenderId).toBe(ALICE.accessKeyId);
+  });
+
+  it('signs out, back to the sign-in form', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect((await page.context().cookies()).find((c) => c.name === 'wharf_session')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import { replace } from './dom.js';
+import { read, signOut } from './api.js';
+import { h, replace } from './dom.js';
 import { renderSignIn } from './sign-in-view.js';
 import { renderQueueList } from './queues-view.js';
 import { renderQueuePage } from './queue-view.js';
@@ -22,7 +23,7 @@ async function route() {
 // Under --auth sigv4 the first read answers 401 until the user signs in; the sign-in form replaces the view.
 function failed(error) {
   if (error.code !== 'NotSignedIn') return showUpdated(`Refresh failed: ${error.message}`);
-  const view = renderSignIn(() => void route());
+  const view = renderSignIn(() => void route().then(showSession));
   replace(main, view.element);
   current = { refresh: async () => {} };
   document.title = 'Sign in · Wharf console';
@@ -50,5 +51,15 @@ window.addEventListener('hashchange', () =>
     main.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }));
+// Under --auth sigv4, who is signed in and a way out; without it /console/api/session does not exist.
+async function showSession() {
+  const caller = await read('session').catch(() => null);
+  const slot = document.getElementById('session');
+  if (!caller?.accessKeyId) return replace(slot);
+  const out = h('button', { type: 'button', onClick: () => void signOut().then(() => location.reload()) }, 'Sign out');
+  replace(slot, `${caller.accessKeyId} (${caller.accountId}) `, out);
+}
+
 setInterval(() => void tick(), REFRESH_MS);
 void route();
+void showSession();
