@@ -30,8 +30,10 @@ export async function truncateAll(url: string): Promise<void> {
   try {
     const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('queues') IS NOT NULL AS exists`);
     if (rows[0]?.exists) {
-      await client.query(`TRUNCATE move_tasks, receive_attempts, fifo_dedup, message_groups, messages, queue_counters,
-        queue_tags, deleted_queues, queues, leases`);
+      // DELETE, not TRUNCATE: a test leaves a handful of rows, and TRUNCATE's file work costs more.
+      const tables = ['move_tasks', 'receive_attempts', 'fifo_dedup', 'message_groups', 'messages', 'queue_counters',
+        'queue_tags', 'deleted_queues', 'queues', 'leases'];
+      await client.query(tables.map((table) => `DELETE FROM ${table};`).join(''));
     }
   } finally {
     await client.end();

@@ -5,15 +5,17 @@ import type { QueueReads } from './queues.js';
 import { type Tx, sql } from './tx.js';
 
 // deleteMessages and changeVisibilities, as sqlite/messages-handles.ts (receipt-token CAS). The row is
-// read FOR UPDATE: a concurrent claim of the same message on another node either committed (the token no
+// read FOR UPDATE (a batch at once, in seq order): a concurrent claim of the same message on another node either committed (the token no
 // longer matches: stale) or waits for this change. Group heads are refreshed under the group lock (groups.ts).
 
 export const handlesSql = {
   // messages primary key; queue_id guards against a handle of another queue.
+  // A whole batch's rows in one statement, locked in seq order (messages primary key per element).
   find: sql('handles_find', `SELECT seq, group_id, receipt_token, visible_at, received_at FROM messages
-    WHERE seq = $1 AND queue_id = $2 FOR UPDATE`),
-  delete: sql('handles_delete', `DELETE FROM messages WHERE seq = $1`),
-  setVisibleAt: sql('handles_set_visible_at', `UPDATE messages SET visible_at = $2 WHERE seq = $1`),
+    WHERE seq = ANY ($1::bigint[]) AND queue_id = $2 ORDER BY seq FOR UPDATE`),
+  delete: sql('handles_delete', `DELETE FROM messages WHERE seq = ANY ($1::bigint[])`),
+  setVisibleAt: sql('handles_set_visible_at', `UPDATE messages m SET visible_at = c.visible_at
+    FROM unnest($1::bigint[], $2::bigint[]) AS c(seq, visible_at) WHERE m.seq = c.seq`),
 } as const;
 
 interface HandleRow {
@@ -27,60 +29,67 @@ interface HandleRow {
 export function prepareHandles(deps: { reads: QueueReads; groups: GroupOps; announce: (tx: Tx, queueId: number, count: number) => void }) {
   const { reads, groups } = deps;
 
+  /** The rows a batch names, by seq; one statement however long the batch. */
+  const findAll = async (tx: Tx, queueId: number, seqs: number[]) => {
+    const rows = await tx.rows<HandleRow>(handlesSql.find, [seqs, queueId]);
+    return new Map(rows.map((row) => [row.seq, row]));
+  };
+
   return {
     async deleteMessages(tx: Tx, queueId: number, requests: DeleteRequest[], now: number): Promise<HandleOutcome[]> {
-      const queue = await reads.info(queueId);
-      const mode = queue?.mode ?? 'plain';
-      const outcomes: HandleOutcome[] = [];
-      for (const { ref, allowStale } of requests) {
-        const row = await tx.one<HandleRow>(handlesSql.find, [ref.seq, queueId]);
-        if (!row) {
-          outcomes.push('gone');
-          continue;
-        }
+      const mode = (await reads.info(queueId))?.mode ?? 'plain';
+      const rows = await findAll(tx, queueId, requests.map(({ ref }) => ref.seq));
+      const toDelete = new Map<number, HandleRow>();
+      const outcomes = requests.map(({ ref, allowStale }): HandleOutcome => {
+        const row = rows.get(ref.seq);
+        if (!row || toDelete.has(row.seq)) return 'gone';
         const outcome: HandleOutcome = row.receipt_token !== ref.receiptToken ? 'stale' : row.visible_at <= now ? 'expired' : 'ok';
-        if (outcome !== 'ok' && !allowStale) {
-          outcomes.push(outcome);
-          continue;
+        if (outcome !== 'ok' && !allowStale) return outcome;
+        toDelete.set(row.seq, row);
+        return 'ok';
+      });
+      if (toDelete.size === 0) return outcomes;
+      await tx.run(handlesSql.delete, [[...toDelete.keys()]]);
+      addCount(tx, queueId, -toDelete.size);
+      if (mode !== 'plain') {
+        // Deleting anything but a group's head leaves the head where it is.
+        for (const row of toDelete.values()) {
+          if ((await groups.head(tx, queueId, row.group_id, mode))?.head_seq === row.seq) {
+            await groups.refresh(tx, queueId, row.group_id, mode, now);
+          }
         }
-        await tx.run(handlesSql.delete, [row.seq]);
-        addCount(tx, queueId, -1);
-        if ((await groups.head(tx, queueId, row.group_id, mode))?.head_seq === row.seq) {
-          await groups.refresh(tx, queueId, row.group_id, mode, now);
-        }
-        outcomes.push('ok');
       }
       // Deleting a FIFO group's head may unblock the group (other nodes' polls wake, as delete-message.ts does here).
-      if (mode === 'fifo' && outcomes.includes('ok')) deps.announce(tx, queueId, 1);
+      if (mode === 'fifo') deps.announce(tx, queueId, 1);
       return outcomes;
     },
 
     async changeVisibilities(tx: Tx, queueId: number, changes: VisibilityChange[], now: number): Promise<VisibilityOutcome[]> {
       const mode = (await reads.info(queueId))?.mode ?? 'plain';
-      const outcomes: VisibilityOutcome[] = [];
-      for (const { ref, visibleAt, maxVisibleAfterReceiveMs, allowStale } of changes) {
-        const row = await tx.one<HandleRow>(handlesSql.find, [ref.seq, queueId]);
-        if (!row) {
-          outcomes.push('gone');
-          continue;
+      const rows = await findAll(tx, queueId, changes.map(({ ref }) => ref.seq));
+      // The last change of a message in the batch wins, as when they ran one after the other.
+      const updates = new Map<number, number>();
+      const outcomes = changes.map(({ ref, visibleAt, maxVisibleAfterReceiveMs, allowStale }): VisibilityOutcome => {
+        const row = rows.get(ref.seq);
+        if (!row) return 'gone';
+        if (row.receipt_token !== ref.receiptToken && !allowStale) return 'stale';
+        if (visibleAt - (row.received_at ?? now) > maxVisibleAfterReceiveMs) return 'overLimit';
+        updates.set(row.seq, visibleAt);
+        return 'ok';
+      });
+      if (updates.size === 0) return outcomes;
+      await tx.run(handlesSql.setVisibleAt, [[...updates.keys()], [...updates.values()]]);
+      if (mode !== 'plain') {
+        for (const [seq, visibleAt] of updates) {
+          const row = rows.get(seq)!;
+          const head = await groups.head(tx, queueId, row.group_id, mode);
+          // The head moves if this was the head, or (standard) if it is now visible before the head.
+          if (!head || head.head_seq === seq || visibleAt < head.head_visible_at) {
+            await groups.refresh(tx, queueId, row.group_id, mode, now);
+          }
         }
-        if (row.receipt_token !== ref.receiptToken && !allowStale) {
-          outcomes.push('stale');
-          continue;
-        }
-        if (visibleAt - (row.received_at ?? now) > maxVisibleAfterReceiveMs) {
-          outcomes.push('overLimit');
-          continue;
-        }
-        await tx.run(handlesSql.setVisibleAt, [row.seq, visibleAt]);
-        const head = await groups.head(tx, queueId, row.group_id, mode);
-        if (!head || head.head_seq === row.seq || visibleAt < head.head_visible_at) {
-          await groups.refresh(tx, queueId, row.group_id, mode, now);
-        }
-        outcomes.push('ok');
       }
-      const ok = outcomes.filter((outcome) => outcome === 'ok').length;
-      if (ok > 0) deps.announce(tx, queueId, ok);
+      deps.announce(tx, queueId, updates.size);
       return outcomes;
     },
   };
