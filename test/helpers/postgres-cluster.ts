@@ -37,7 +37,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startCluster(binDir: string): Promise<Cluster> {
+/**
+ * `durable`: fsync and synchronous commit on, as in production (the bench); by default they are off,
+ * since the cluster is thrown away after the tests.
+ */
+export async function startCluster(binDir: string, options: { durable?: boolean } = {}): Promise<Cluster> {
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'wharf-pg-'));
   if (asRoot) {
@@ -51,7 +55,7 @@ export async function startCluster(binDir: string): Promise<Cluster> {
     execFileSync(command, fullArgs, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   };
   const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-U', 'wharf', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  run('initdb', ['-D', data, '-U', 'wharf', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', ...(options.durable ? [] : ['--no-sync'])]);
   const port = await freePort();
   // Test settings: durability off (the cluster is deleted afterwards), room for every test's pools.
   writeFileSync(join(data, 'postgresql.auto.conf'), [
@@ -59,9 +63,7 @@ export async function startCluster(binDir: string): Promise<Cluster> {
     `listen_addresses = '127.0.0.1'`,
     `unix_socket_directories = '${dir}'`,
     'max_connections = 300',
-    'fsync = off',
-    'synchronous_commit = off',
-    'full_page_writes = off',
+    ...(options.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
     'shared_buffers = 64MB',
     '',
   ].join('\n'));
