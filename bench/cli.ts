@@ -30,6 +30,8 @@ and of each target's ratio to the reference. Scenarios a target cannot serve sho
                         wharf-relaxed; one is named wharf) [full]
   --with-strawman       start ../shared/perf/strawman-broker.mjs (sqlite, sync FULL, group commit,
                         split schema) on a free port: the minimal durable broker
+  --wharf-metrics-off   also start the first Wharf again with --metrics off (named wharf-metrics-off),
+                        to show what the metrics cost the hot path
   --with-fauxqs         start fauxqs (in memory) on a free port, from node_modules if installed
                         (npm i --no-save fauxqs), else with npx
   --with-postgres       also start a throwaway PostgreSQL cluster (durable settings) and measure Wharf on
@@ -45,7 +47,7 @@ long polls; 4 SendMessageBatch of 10; 5 FIFO send, then receive+delete, 16 group
 receive+delete of 1 MiB, 1.7 MB and 8 MiB messages; 7 server RSS while 16 clients send 8 MiB messages;
 8 send, then receive+delete of 10 KiB and 1 MiB messages; 9 depth: send, receive+delete, GetQueueAttributes
 and another queue's sends beside a GetQueueAttributes poller, on a 1,000-deep and a deep queue, with
-server RSS; 10 ListQueues and GetQueueUrl among many queues; 11 a normal sender's latency alone and
+server RSS; 10 ListQueues, GetQueueUrl and a GET /metrics scrape among many queues; 11 a normal sender's latency alone and
 beside hostile Query requests (4,000 batch entries; 3,000 message attributes).
 `;
 
@@ -81,6 +83,7 @@ function readCli() {
       'with-strawman': { type: 'boolean', default: false },
       'with-fauxqs': { type: 'boolean', default: false },
       'with-postgres': { type: 'boolean', default: false },
+      'wharf-metrics-off': { type: 'boolean', default: false },
       target: { type: 'string', multiple: true, default: [] },
       rounds: { type: 'string' },
       reference: { type: 'string' },
@@ -95,6 +98,7 @@ function readCli() {
   }
   const compare =
     values['wharf-durability'] !== undefined || values['with-strawman'] || values['with-fauxqs'] || values['with-postgres'] ||
+    values['wharf-metrics-off'] ||
     values.target.length > 0;
   if (compare && values.endpoint !== undefined && values['wharf-durability'] !== undefined) {
     throw new Error('--endpoint replaces the Wharf the bench starts, so it cannot be combined with --wharf-durability');

@@ -98,6 +98,22 @@ export class SqsClient {
     });
   }
 
+  /** GET /metrics (Wharf's Prometheus text); resolves with the body's length in bytes. */
+  scrapeMetrics(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const request = http.get(
+        { host: this.nodes[0]!.host, port: this.nodes[0]!.port, path: '/metrics', agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) },
+        (response) => {
+          let bytes = 0;
+          response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          response.on('error', reject);
+          response.on('end', () => (response.statusCode === 200 ? resolve(bytes) : reject(new SqsCallError('GET /metrics', response.statusCode ?? 0, ''))));
+        },
+      );
+      request.on('error', reject);
+    });
+  }
+
   async createQueue(name: string, attributes: Record<string, string> = {}): Promise<string> {
     const out = await this.call<{ QueueUrl: string }>('CreateQueue', { QueueName: name, Attributes: attributes });
     return out.QueueUrl;

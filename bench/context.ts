@@ -6,8 +6,10 @@ import type { ResultRow } from './report.js';
  * What a server can do beyond the core every target serves (CreateQueue, DeleteQueue, SendMessage(Batch),
  * ReceiveMessage with long polling, DeleteMessage(Batch) on standard queues over JSON).
  */
-export type Feature = 'fifo' | 'queue-attributes' | 'list-queues' | 'query-protocol' | 'over-1mib';
-export const ALL_FEATURES: ReadonlySet<Feature> = new Set(['fifo', 'queue-attributes', 'list-queues', 'query-protocol', 'over-1mib']);
+export type Feature = 'fifo' | 'queue-attributes' | 'list-queues' | 'query-protocol' | 'over-1mib' | 'metrics';
+export const ALL_FEATURES: ReadonlySet<Feature> = new Set(['fifo', 'queue-attributes', 'list-queues', 'query-protocol', 'over-1mib', 'metrics']);
+/** A Wharf started with --metrics off: everything but GET /metrics. */
+export const WITHOUT_METRICS: ReadonlySet<Feature> = new Set([...ALL_FEATURES].filter((feature) => feature !== 'metrics'));
 
 export interface BenchContext {
   endpoint: string;

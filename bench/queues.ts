@@ -4,7 +4,8 @@ import { pool, warmThenDrive, type Op } from './drive.js';
 import { latencyRowFrom, unsupportedRow, type ResultRow } from './report.js';
 
 // Scenario 10: many queues. Creates `queueCount` queues (10,000 by default) with 16 requests in flight,
-// then times ListQueues and GetQueueUrl one request at a time, and deletes the queues again.
+// then times ListQueues, GetQueueUrl and (on a server with metrics) a GET /metrics scrape, which reads
+// every queue's gauges, one request at a time, and deletes the queues again.
 
 const CREATE_CONCURRENCY = 16;
 
@@ -16,6 +17,7 @@ export const manyQueues: Scenario = async (ctx) => {
       unsupportedRow(`${title}: ListQueues`, 1, 'no ListQueues'),
       unsupportedRow(`${title}: ListQueues, name prefix`, 1, 'no ListQueues'),
       unsupportedRow(`${title}: GetQueueUrl`, 1, 'no GetQueueUrl'),
+      unsupportedRow(`${title}: GET /metrics`, 1, 'no /metrics'),
     ];
   }
   const prefix = `${ctx.queuePrefix}-many`;
@@ -40,6 +42,7 @@ export const manyQueues: Scenario = async (ctx) => {
       await timed('ListQueues', () => client.listQueues()),
       await timed('ListQueues, name prefix', () => client.listQueues(prefix)),
       await timed('GetQueueUrl', () => client.getQueueUrl(names[(next = (next + 7919) % count)]!)),
+      ctx.features.has('metrics') ? await timed('GET /metrics', () => client.scrapeMetrics()) : unsupportedRow(`${title}: GET /metrics`, 1, 'no /metrics'),
     ];
   } finally {
     ctx.progress(`  deleting ${urls.length.toLocaleString('en-US')} queues`);

@@ -16,6 +16,8 @@ export interface ServerOptions {
   store?: string;
   logLevel: string;
   build: boolean;
+  /** Serve GET /metrics (the default) or start with --metrics off. */
+  metrics?: boolean;
 }
 
 export interface BenchServer {
@@ -48,6 +50,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const args = [ENTRY, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', options.logLevel];
   args.push('--max-message-size', '8MiB', '--durability', options.durability);
   if (options.store !== undefined) args.push('--store', options.store, '--pg-pool-size', '16');
+  if (options.metrics === false) args.push('--metrics', 'off');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   // Backstop: never leave a server behind, even when the bench dies on an exception.
   const killOnExit = () => child.kill('SIGKILL');

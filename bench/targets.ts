@@ -1,5 +1,5 @@
 import type { Cli } from './cli.js';
-import { ALL_FEATURES, type BenchContext, type Feature } from './context.js';
+import { ALL_FEATURES, type BenchContext, type Feature, WITHOUT_METRICS } from './context.js';
 import { startFauxqs, startStrawman } from './peers.js';
 import { startPostgresTargets } from './postgres.js';
 import { startServer } from './server.js';
@@ -46,6 +46,16 @@ export async function startTargets(cli: Cli, progress: (line: string) => void): 
           ...server.errorLines.slice(0, 3).map((line) => `logged: ${line}`),
         ];
         return { name, endpoint: server.endpoint, pid: server.pid, describe: `dist/main.js --durability ${durability}`, features: ALL_FEATURES, problems, stop: () => server.stop() };
+      });
+    }
+    if (cli['wharf-metrics-off']) {
+      // The same Wharf as the first one without GET /metrics, to show what keeping the metrics costs.
+      const durability = cli.wharfDurabilities[0]!;
+      await attempt('wharf-metrics-off', async () => {
+        const server = await startServer({ durability, logLevel: cli['server-log-level'], build: targets.length === 0, metrics: false });
+        const problems = () => (server.crash === undefined ? [] : [`crashed: ${server.crash}`]);
+        const describe = `dist/main.js --durability ${durability} --metrics off`;
+        return { name: 'wharf-metrics-off', endpoint: server.endpoint, pid: server.pid, describe, features: WITHOUT_METRICS, problems, stop: () => server.stop() };
       });
     }
   }

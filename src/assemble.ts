@@ -50,7 +50,7 @@ export async function assembleWharf(options: AssembleOptions): Promise<Assembled
   const clock: Clock = virtualClock ?? systemClock;
   const faults = options.testControls ? new FaultRegistry() : undefined;
   const waiters = new WaitRegistry(clock);
-  const metrics = options.metrics ? new PrometheusMetrics({ storage, accountId: options.identity.accountId, now: () => clock.now() }) : undefined;
+  const metrics = options.metrics ? new PrometheusMetrics({ storage, now: () => clock.now() }) : undefined;
   const services: Services = {
     storage,
     clock,

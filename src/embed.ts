@@ -54,10 +54,12 @@ const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 export async function startWharf(options: StartWharfOptions = {}): Promise<Wharf> {
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-  const storage = openSqliteStorage({ path: options.dataDir === undefined ? ':memory:' : join(options.dataDir, 'wharf.db') });
+  const identity = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
+  const path = options.dataDir === undefined ? ':memory:' : join(options.dataDir, 'wharf.db');
+  const storage = openSqliteStorage({ path, defaultAccountId: identity.accountId });
   const assembled = await assembleWharf({
     storage,
-    identity: { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' },
+    identity,
     maxMessageBytes: options.maxMessageBytes ?? 1_048_576,
     log: silentLog,
     metrics: false,

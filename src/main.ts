@@ -91,7 +91,7 @@ async function openStore(config: Config): Promise<{ storage: Storage; dataFile: 
   }
   const dataFile = store.path ?? join(config.dataDir, 'wharf.db');
   mkdirSync(dirname(dataFile), { recursive: true });
-  return { storage: openSqliteStorage({ path: dataFile, durability: config.durability }), dataFile };
+  return { storage: openSqliteStorage({ path: dataFile, durability: config.durability, defaultAccountId: config.accountId }), dataFile };
 }
 
 function exitWithConfigError(message: string): never {

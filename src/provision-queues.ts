@@ -33,7 +33,12 @@ export interface ProvisionOptions {
 export async function provisionQueues(queues: readonly QueueSpec[], options: ProvisionOptions): Promise<void> {
   const ctx: ActionContext = {
     ...options.services,
-    request: { baseUrl: options.baseUrl, signal: new AbortController().signal, senderId: options.services.identity.accountId },
+    request: {
+      baseUrl: options.baseUrl,
+      signal: new AbortController().signal,
+      senderId: options.services.identity.accountId,
+      accountId: options.services.identity.accountId,
+    },
   };
   const call = async <T>(at: string, action: string, input: object): Promise<T> => {
     const def = options.actions[action]!;

@@ -20,10 +20,12 @@ export const createQueue = defineAction('CreateQueue', () => CreateQueueInput, a
   validateQueueName(input.QueueName);
   const { fifo, attributes } = attributesForCreate(input.QueueName, input.Attributes, ctx.limits.maxMessageBytes);
   checkTags(input.tags ?? {});
-  await checkRedrivePolicy(ctx, { name: input.QueueName, fifo }, attributes);
+  const account = ctx.request.accountId;
+  await checkRedrivePolicy(ctx, { account, name: input.QueueName, fifo }, attributes);
   const settings = queueSettings(attributes);
   const result = await ctx.storage.createQueue(
     {
+      account,
       name: input.QueueName,
       fifo,
       attributes,

@@ -35,6 +35,6 @@ export const deleteMessageBatch = defineAction('DeleteMessageBatch', () => Delet
     else successful.push({ Id: entry.Id });
   });
   if (queue.fifo && successful.length > 0) ctx.waiters.notify(queue.id);
-  ctx.metrics?.messagesDeleted(queue.name, successful.length);
+  ctx.metrics?.messagesDeleted(queue, successful.length);
   return batchResult(successful, failed);
 });

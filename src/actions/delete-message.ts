@@ -12,7 +12,7 @@ export const deleteMessage = defineAction('DeleteMessage', () => DeleteMessageIn
   const [outcome] = await ctx.storage.deleteMessages(queue.id, [{ ref, allowStale: !queue.fifo }], ctx.clock.now());
   const error = deleteError(input.ReceiptHandle, outcome!);
   if (error) throw error;
-  ctx.metrics?.messagesDeleted(queue.name, 1);
+  ctx.metrics?.messagesDeleted(queue, 1);
   // Deleting a FIFO message can unblock the next one in its group.
   if (queue.fifo) ctx.waiters.notify(queue.id);
   return {};

@@ -10,7 +10,12 @@ export const ListQueuesInput = z.object({
 
 export const listQueues = defineAction('ListQueues', () => ListQueuesInput, async (input, ctx) => {
   const { page, nextToken } = await paginate(input.MaxResults, input.NextToken, (afterName, limit) =>
-    ctx.storage.listQueues({ prefix: input.QueueNamePrefix, afterName, limit }),
+    ctx.storage.listQueues({
+      account: ctx.request.accountId,
+      prefix: input.QueueNamePrefix,
+      after: afterName === undefined ? undefined : { account: ctx.request.accountId, name: afterName },
+      limit,
+    }),
   );
   return { QueueUrls: page.map((queue) => urlOf(ctx, queue)), NextToken: nextToken };
 });

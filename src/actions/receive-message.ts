@@ -71,7 +71,7 @@ export const receiveMessage = defineAction('ReceiveMessage', () => ReceiveMessag
     },
     ctx.clock.now() + waitSeconds * 1000,
   );
-  ctx.metrics?.messagesReceived(queue.name, result.messages.length);
+  ctx.metrics?.messagesReceived(queue, result.messages.length);
   // When both lists are sent, MessageSystemAttributeNames governs (observed on AWS, reference §2).
   const selection = {
     systemAttributeNames: input.MessageSystemAttributeNames ?? input.AttributeNames,

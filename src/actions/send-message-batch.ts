@@ -33,7 +33,7 @@ export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessa
     }
   }
   const results = accepted.length > 0 ? await storeMessages(ctx, queue, accepted.map((a) => a.prepared.toStore)) : [];
-  if (ctx.metrics) recordSends(ctx.metrics, queue.name, accepted.map((a) => a.entry), results);
+  if (ctx.metrics) recordSends(ctx.metrics, queue, accepted.map((a) => a.entry), results);
   const successful = accepted.map(({ id, prepared }, index) => ({
     Id: id,
     MessageId: results[index]!.messageId,

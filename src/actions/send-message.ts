@@ -12,7 +12,7 @@ export const sendMessage = defineAction('SendMessage', () => SendMessageInput, a
   const queue = await requireQueue(ctx, input.QueueUrl);
   const prepared = prepareSend(ctx, queue, input, 'single');
   const [result] = await storeMessages(ctx, queue, [prepared.toStore]);
-  if (ctx.metrics) recordSends(ctx.metrics, queue.name, [input], [result!]);
+  if (ctx.metrics) recordSends(ctx.metrics, queue, [input], [result!]);
   return {
     ...prepared.reply,
     // A FIFO duplicate inside the deduplication window is answered with the original message's id.

@@ -5,7 +5,7 @@ import type { ActionDef } from '../actions/define-action.js';
 import type { ActionContext, RequestContext, Services } from '../core/context.js';
 import type { Limits } from '../core/limits.js';
 import { SqsError, SqsErrors, StoreUnavailable } from '../core/errors.js';
-import { queueNameFromUrl } from '../core/queue-url.js';
+import { queueUrlParts } from '../core/queue-url.js';
 import { isJsonRequest, jsonProtocol } from './json-protocol.js';
 import { measureAction } from './measure-action.js';
 import { createWireRequest, type WireProtocol, type WireRequest, type WireResponse } from './protocol.js';
@@ -98,7 +98,7 @@ async function runAction(
 
 // The queue a request is about, for faults limited to one queue: its QueueUrl, or CreateQueue's QueueName.
 function queueNamed(input: Record<string, unknown>): string | null {
-  if (typeof input.QueueUrl === 'string') return queueNameFromUrl(input.QueueUrl);
+  if (typeof input.QueueUrl === 'string') return queueUrlParts(input.QueueUrl)?.name ?? null;
   return typeof input.QueueName === 'string' ? input.QueueName : null;
 }
 
@@ -144,6 +144,7 @@ function requestContext(request: FastifyRequest, reply: FastifyReply, options: D
     },
     traceHeader: typeof trace === 'string' && trace !== '' ? trace : undefined,
     senderId: accessKeyId(request.headers.authorization) ?? options.services.identity.accountId,
+    accountId: options.services.identity.accountId,
   };
 }
 

@@ -38,7 +38,7 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
   app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>(
     '/api/queues/:name/messages',
     async (request, reply) => {
-      const queue = await services.storage.getQueue(request.params.name);
+      const queue = await services.storage.getQueue(services.identity.accountId, request.params.name);
       if (!queue) return reply.code(404).send({ error: 'QueueDoesNotExist' });
       const limit = clamp(Number(request.query.limit ?? 20), 1, PEEK_MAX);
       const afterSeq = Math.max(0, Number(request.query.after ?? 0) || 0);
@@ -54,7 +54,7 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
 
   // One message with its whole body (the "show all" of a truncated peek).
   app.get<{ Params: { name: string; seq: string } }>('/api/queues/:name/messages/:seq', async (request, reply) => {
-    const queue = await services.storage.getQueue(request.params.name);
+    const queue = await services.storage.getQueue(services.identity.accountId, request.params.name);
     const seq = Number(request.params.seq);
     if (!queue || !Number.isSafeInteger(seq) || seq < 1) return reply.code(404).send({ error: 'NotFound' });
     const now = services.clock.now();

@@ -29,8 +29,7 @@ export interface QueueSummary {
 export async function allQueues(services: Services): Promise<QueueRecord[]> {
   const queues: QueueRecord[] = [];
   for (;;) {
-    const afterName = queues.at(-1)?.name;
-    const page = await services.storage.listQueues({ limit: LIST_PAGE, ...(afterName ? { afterName } : {}) });
+    const page = await services.storage.listQueues({ account: services.identity.accountId, after: queues.at(-1), limit: LIST_PAGE });
     queues.push(...page);
     if (page.length < LIST_PAGE) return queues;
   }
@@ -57,7 +56,7 @@ export async function summarizeQueues(services: Services, queues: QueueRecord[])
       const [oldest] = await services.storage.peekMessages(queue.id, { limit: 1, afterSeq: 0, now });
       return {
         name: queue.name,
-        arn: queueArnOf(services.identity, queue.name),
+        arn: queueArnOf(services.identity.region, queue),
         type: queue.fifo ? 'fifo' : 'standard',
         ...stats,
         oldestAgeSeconds: oldest ? Math.max(0, Math.floor((now - oldest.sentAt) / 1000)) : null,

@@ -76,7 +76,7 @@ export class TestControls {
   /** Messages of a queue in enqueue order, without changing visibility or receive counts. */
   async peek(queueName: string, limit = 100): Promise<PeekedMessageView[]> {
     const { storage, clock } = this.deps.services;
-    const queue = await storage.getQueue(queueName);
+    const queue = await storage.getQueue(this.deps.services.identity.accountId, queueName);
     if (!queue) throw new ControlError(404, `no queue named ${queueName}`);
     const messages = await storage.peekMessages(queue.id, { limit, afterSeq: 0, now: clock.now() });
     return messages.map(toView);

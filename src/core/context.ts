@@ -16,7 +16,14 @@ export interface Logger {
 
 export interface ServerIdentity {
   region: string;
+  /** The account of every caller while authentication is off, and of unsigned admin work (provisioning). */
   accountId: string;
+  /**
+   * True when authentication maps each caller to its own account: a queue URL then addresses the account
+   * it names. While false every queue belongs to `accountId` and the account in a URL is not looked at
+   * (clients that build URLs by hand keep working, as with other emulators).
+   */
+  multiAccount?: boolean;
 }
 
 /** Per-request facts the api layer learns from HTTP and hands to a handler (never the protocol). */
@@ -29,6 +36,8 @@ export interface RequestContext {
   traceHeader?: string;
   /** SenderId for sent messages: the caller's access key id when signed, else the account id. */
   senderId: string;
+  /** The caller's account: it owns the queues the caller creates and lists. */
+  accountId: string;
 }
 
 /** Long-lived dependencies, built once by main.ts (or a test) and shared by every request. */

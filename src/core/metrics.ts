@@ -2,15 +2,17 @@
 // no library behind them here. The Prometheus implementation lives in src/observability/; tests and the
 // action harness leave `Services.metrics` unset, which costs one optional-chaining check per call.
 
+import type { QueueAddress } from './queue-url.js';
+
 export interface Metrics {
   /** A message stored by SendMessage/SendMessageBatch (not a FIFO duplicate); its body+attributes bytes. */
-  messageSent(queue: string, sizeBytes: number): void;
+  messageSent(queue: QueueAddress, sizeBytes: number): void;
   /** A FIFO send answered with the original message's id inside the deduplication window. */
-  messageDeduplicated(queue: string): void;
+  messageDeduplicated(queue: QueueAddress): void;
   /** A ReceiveMessage answer with `count` messages; 0 is an empty receive. */
-  messagesReceived(queue: string, count: number): void;
+  messagesReceived(queue: QueueAddress, count: number): void;
   /** Messages deleted by DeleteMessage/DeleteMessageBatch. */
-  messagesDeleted(queue: string, count: number): void;
+  messagesDeleted(queue: QueueAddress, count: number): void;
   /**
    * One SQS request answered: `outcome` is 'ok' or the SQS error code; `startedAt` is the
    * performance.now() taken before the action ran.

@@ -1,36 +1,52 @@
 import { SqsErrors } from './errors.js';
-import type { ServerIdentity } from './context.js';
 
-export function queueUrlOf(baseUrl: string, identity: ServerIdentity, name: string): string {
-  return `${baseUrl}/${identity.accountId}/${name}`;
+/** A queue as its URL and ARN name it: the owning account and the name. */
+export interface QueueAddress {
+  account: string;
+  name: string;
 }
 
-export function queueArnOf(identity: ServerIdentity, name: string): string {
-  return `arn:aws:sqs:${identity.region}:${identity.accountId}:${name}`;
+export function queueUrlOf(baseUrl: string, queue: QueueAddress): string {
+  return `${baseUrl}/${queue.account}/${queue.name}`;
+}
+
+export function queueArnOf(region: string, queue: QueueAddress): string {
+  return `arn:aws:sqs:${region}:${queue.account}:${queue.name}`;
+}
+
+/** What a QueueUrl names: the queue name, and the owner's account when the path has one before it. */
+export interface QueueUrlParts {
+  account: string | null;
+  name: string;
 }
 
 /**
- * The queue name a QueueUrl points at. Like other emulators we ignore the host (clients reach us under many
- * names) and take the last path segment; a bare name is accepted too. Returns null for an empty value.
+ * The queue a QueueUrl points at. Like other emulators we ignore the host (clients reach us under many
+ * names) and take the last path segment as the name and a 12-digit segment before it as the owner; a bare
+ * name is accepted too. Returns null for an empty value.
  */
-export function queueNameFromUrl(queueUrl: string): string | null {
+export function queueUrlParts(queueUrl: string): QueueUrlParts | null {
   // Clients repeat the same few URLs on every request; parsing one with URL costs more than a lookup.
-  const known = parsedNames.get(queueUrl);
+  const known = parsedUrls.get(queueUrl);
   if (known !== undefined) return known;
-  const name = parseQueueName(queueUrl);
-  if (parsedNames.size >= PARSED_NAMES_LIMIT) parsedNames.clear();
-  parsedNames.set(queueUrl, name);
-  return name;
+  const parts = parseQueueUrl(queueUrl);
+  if (parsedUrls.size >= PARSED_URLS_LIMIT) parsedUrls.clear();
+  parsedUrls.set(queueUrl, parts);
+  return parts;
 }
 
-const PARSED_NAMES_LIMIT = 10_000;
-const parsedNames = new Map<string, string | null>();
+const PARSED_URLS_LIMIT = 10_000;
+const parsedUrls = new Map<string, QueueUrlParts | null>();
+const ACCOUNT_ID = /^[0-9]{12}$/;
 
-function parseQueueName(queueUrl: string): string | null {
+function parseQueueUrl(queueUrl: string): QueueUrlParts | null {
   try {
     const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(queueUrl) ? new URL(queueUrl).pathname : queueUrl;
-    const name = path.split('/').filter((segment) => segment.length > 0).at(-1);
-    return name ? decodeURIComponent(name) : null;
+    const segments = path.split('/').filter((segment) => segment.length > 0);
+    const name = segments.at(-1);
+    if (!name) return null;
+    const owner = segments.length >= 2 ? decodeURIComponent(segments.at(-2)!) : null;
+    return { account: owner !== null && ACCOUNT_ID.test(owner) ? owner : null, name: decodeURIComponent(name) };
   } catch {
     // Not a parsable URL or bad percent-encoding: no such queue (a client error, never a 500).
     return null;

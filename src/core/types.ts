@@ -19,6 +19,8 @@ export type StoredQueueAttributes = Record<string, string>;
 
 export interface QueueRecord {
   id: QueueId;
+  /** The owning account: the account id in the queue's URL and ARN. Names are unique per account. */
+  account: string;
   name: string;
   fifo: boolean;
   attributes: StoredQueueAttributes;

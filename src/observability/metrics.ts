@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metrics } from '../core/metrics.js';
+import type { QueueAddress } from '../core/queue-url.js';
 import type { Storage } from '../storage/storage.js';
 
 // The prom-client implementation of the Metrics port, one per server (R6: no module state, so no global
@@ -43,13 +44,13 @@ interface ActionCounts {
 
 export interface PrometheusMetricsOptions {
   storage: Storage;
-  accountId: string;
   now: () => number;
 }
 
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
-  private readonly queues = new Map<string, QueueCounts>();
+  /** Counts by account, then queue name. */
+  private readonly queues = new Map<string, Map<string, QueueCounts>>();
   private readonly actions = new Map<string, ActionCounts>();
 
   /** A per-queue Counter whose values are copied from `queues` at each scrape. */
@@ -61,7 +62,9 @@ export class PrometheusMetrics implements Metrics {
       registers: [this.registry],
       collect: () => {
         counter.reset();
-        for (const [queue, counts] of this.queues) counter.labels(queue, this.options.accountId).inc(counts[field]);
+        for (const [account, byName] of this.queues) {
+          for (const [queue, counts] of byName) counter.labels(queue, account).inc(counts[field]);
+        }
       },
     });
     return counter;
@@ -106,23 +109,23 @@ export class PrometheusMetrics implements Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'wharf_' });
   }
 
-  messageSent(queue: string, sizeBytes: number): void {
+  messageSent(queue: QueueAddress, sizeBytes: number): void {
     const counts = this.queue(queue);
     counts.sent++;
     counts.size.observe(sizeBytes);
   }
 
-  messageDeduplicated(queue: string): void {
+  messageDeduplicated(queue: QueueAddress): void {
     this.queue(queue).deduplicated++;
   }
 
-  messagesReceived(queue: string, count: number): void {
+  messagesReceived(queue: QueueAddress, count: number): void {
     const counts = this.queue(queue);
     if (count === 0) counts.emptyReceives++;
     else counts.received += count;
   }
 
-  messagesDeleted(queue: string, count: number): void {
+  messagesDeleted(queue: QueueAddress, count: number): void {
     this.queue(queue).deleted += count;
   }
 
@@ -150,14 +153,14 @@ export class PrometheusMetrics implements Metrics {
   // (10,000 queues) cost ~650 ms in prom-client's label hashing and serialisation, against ~20 ms here.
   // Queue names and account ids need no escaping ([A-Za-z0-9_.-] and digits).
   private async queueGauges(): Promise<string> {
-    const { storage, accountId } = this.options;
+    const { storage } = this.options;
     const lines: string[][] = GAUGES.map(([name, help]) => [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`]);
     const now = this.options.now();
-    let afterName: string | undefined;
+    let after: QueueAddress | undefined;
     for (;;) {
-      const page = await storage.listQueues({ afterName, limit: LIST_PAGE });
+      const page = await storage.listQueues({ after, limit: LIST_PAGE });
       for (const queue of page) {
-        const labels = `{queue="${queue.name}",account="${accountId}"} `;
+        const labels = `{queue="${queue.name}",account="${queue.account}"} `;
         const stats = await storage.queueStats(queue.id, now);
         const oldestSentAt = await storage.oldestMessageSentAt(queue.id, now);
         const ageSeconds = oldestSentAt === null ? 0 : Math.max(0, Math.floor((now - oldestSentAt) / 1000));
@@ -165,18 +168,20 @@ export class PrometheusMetrics implements Metrics {
         for (let i = 0; i < GAUGES.length; i++) lines[i]!.push(`${GAUGES[i]![0]}${labels}${values[i]}`);
       }
       if (page.length < LIST_PAGE) break;
-      afterName = page.at(-1)!.name;
+      after = page.at(-1)!;
     }
     return `${lines.map((family) => family.join('\n')).join('\n')}\n`;
   }
 
   // Series start at 0 when a queue is first used rather than at its first event, so rate() behaves.
-  private queue(name: string): QueueCounts {
-    let counts = this.queues.get(name);
+  private queue({ account, name }: QueueAddress): QueueCounts {
+    let byName = this.queues.get(account);
+    if (!byName) this.queues.set(account, (byName = new Map()));
+    let counts = byName.get(name);
     if (!counts) {
-      const size = this.size.labels(name, this.options.accountId);
+      const size = this.size.labels(name, account);
       counts = { sent: 0, received: 0, deleted: 0, emptyReceives: 0, deduplicated: 0, size };
-      this.queues.set(name, counts);
+      byName.set(name, counts);
     }
     return counts;
   }

@@ -10,16 +10,18 @@
 
 export interface CachedQueueShape {
   readonly id: number;
+  readonly account: string;
   readonly name: string;
 }
 
 export interface QueueLoader<Q> {
   byId(id: number): Q | undefined;
-  byName(name: string): Q | undefined;
+  byName(account: string, name: string): Q | undefined;
 }
 
 export class QueueCache<Q extends CachedQueueShape> {
   private readonly byIdMap = new Map<number, Q>();
+  /** Keyed by nameKey(account, name). */
   private readonly idByName = new Map<string, number>();
 
   constructor(private readonly load: QueueLoader<Q>) {}
@@ -30,18 +32,18 @@ export class QueueCache<Q extends CachedQueueShape> {
     return this.remember(this.load.byId(id));
   }
 
-  byName(name: string): Q | undefined {
-    const id = this.idByName.get(name);
+  byName(account: string, name: string): Q | undefined {
+    const id = this.idByName.get(nameKey(account, name));
     const cached = id === undefined ? undefined : this.byIdMap.get(id);
     if (cached) return cached;
-    return this.remember(this.load.byName(name));
+    return this.remember(this.load.byName(account, name));
   }
 
   invalidate(id: number): void {
     const cached = this.byIdMap.get(id);
     if (!cached) return;
     this.byIdMap.delete(id);
-    this.idByName.delete(cached.name);
+    this.idByName.delete(nameKey(cached.account, cached.name));
   }
 
   clear(): void {
@@ -52,7 +54,10 @@ export class QueueCache<Q extends CachedQueueShape> {
   private remember(queue: Q | undefined): Q | undefined {
     if (!queue) return undefined;
     this.byIdMap.set(queue.id, queue);
-    this.idByName.set(queue.name, queue.id);
+    this.idByName.set(nameKey(queue.account, queue.name), queue.id);
     return queue;
   }
 }
+
+// Account ids are digits, so a slash cannot make two (account, name) pairs collide.
+const nameKey = (account: string, name: string) => `${account}/${name}`;

@@ -36,6 +36,8 @@ import type {
 } from '../core/types.js';
 
 export interface NewQueue {
+  /** The owning account; names are unique per account. */
+  account: string;
   name: string;
   fifo: boolean;
   attributes: StoredQueueAttributes;
@@ -59,8 +61,21 @@ export type CreateQueueResult =
   /** A queue of that name was deleted at `deletedAt` (kept for AWS's 60-second recreate rule). */
   | { outcome: 'deletedRecently'; deletedAt: number };
 
+/** An account's queues ordered by name, or with no account every queue ordered by (account, name). */
 export interface ListQueuesRequest {
+  account?: string;
   prefix?: string;
+  /** Exclusive pagination cursor: queues strictly after this one in the list's order. */
+  after?: QueueKey;
+  limit: number;
+}
+
+export interface QueueKey {
+  account: string;
+  name: string;
+}
+
+export interface DeadLetterSourcesRequest {
   /** Exclusive: names strictly after this one (pagination cursor). */
   afterName?: string;
   limit: number;
@@ -227,11 +242,11 @@ export interface Storage {
 
   createQueue(queue: NewQueue, now: number, recreateDelayMs: number): Promise<CreateQueueResult>;
   /** Served from an in-memory cache that every queue write keeps coherent (see storage/queue-cache.ts). */
-  getQueue(name: string): Promise<QueueRecord | undefined>;
+  getQueue(account: string, name: string): Promise<QueueRecord | undefined>;
   getQueueById(id: QueueId): Promise<QueueRecord | undefined>;
   listQueues(request: ListQueuesRequest): Promise<QueueRecord[]>;
   /** Names are ordered; `afterName` paginates. */
-  listDeadLetterSources(deadLetterArn: string, request: Omit<ListQueuesRequest, 'prefix'>): Promise<QueueRecord[]>;
+  listDeadLetterSources(deadLetterArn: string, request: DeadLetterSourcesRequest): Promise<QueueRecord[]>;
   /**
    * Read-modify-write of a queue's attributes in one transaction: `edit` gets the current record and returns
    * what to store. It must be synchronous and pure (a backend may run it inside a database transaction);

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const queueIdOf = async (url: string) => (await server.services.storage.getQueue(url.split('/').at(-1)!))!.id;
+const queueIdOf = async (url: string) => (await server.services.storage.getQueue('000000000000', url.split('/').at(-1)!))!.id;
 
 describe.each(clientFactories)('long polling over $protocol', ({ protocol, make }) => {
   let sqs: SqsUnderTest;

@@ -45,7 +45,7 @@ const control = async (method: string, path: string, body?: object) => {
   return { status: response.status, body: (await response.json()) as any };
 };
 const advance = (seconds: number) => control('POST', '/clock', { advanceSeconds: seconds });
-const queueIdOf = async (name: string) => (await server.services.storage.getQueue(name))!.id;
+const queueIdOf = async (name: string) => (await server.services.storage.getQueue('000000000000', name))!.id;
 
 describe.each(clientFactories)('test controls over $protocol', ({ protocol, make }) => {
   let sqs: SqsUnderTest;

@@ -57,7 +57,7 @@ export async function startServer(options: { maxMessageBytes?: number; dataDir?:
     identity: { region: 'us-east-1', accountId: '000000000000' },
     log: silentLog,
   };
-  const metrics = options.metrics ? new PrometheusMetrics({ storage, accountId: '000000000000', now: () => clock.now() }) : undefined;
+  const metrics = options.metrics ? new PrometheusMetrics({ storage, now: () => clock.now() }) : undefined;
   services.metrics = metrics;
   const moveTasks = new MoveTaskRunner(services);
   storage.watchRemoteChanges?.({

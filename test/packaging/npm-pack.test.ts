@@ -10,14 +10,15 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'wharf-pack-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('npm pack ships only dist/*.js and what it needs; the tarball installs globally into a prefix and serves', async () => {
+it('npm pack ships only dist/*.js, their type declarations and what they need; the tarball installs globally into a prefix and serves', async () => {
   // given the packed tarball
   const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--json'], { maxBuffer: 64 * 1024 * 1024 });
   const [pack] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
   const paths = pack.files.map((f) => f.path);
   expect(paths).toContain('dist/main.js');
+  expect(paths).toContain('dist/index.d.ts');
   expect(paths).toContain('dist/console/static/index.html');
-  const shipped = (p: string) => /^dist\/.+\.js$/.test(p) || p.startsWith('dist/console/static/');
+  const shipped = (p: string) => /^dist\/.+\.(js|d\.ts)$/.test(p) || p.startsWith('dist/console/static/');
   expect(paths.filter((p) => !shipped(p) && !['package.json', 'README.md', 'examples/wharf.yaml'].includes(p))).toEqual([]);
   // when it is installed as `npm i -g` does, into a temp prefix (better-sqlite3 builds from source here)
   const prefix = join(dir, 'prefix');

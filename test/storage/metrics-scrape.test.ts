@@ -6,7 +6,7 @@ import { parsePrometheusText } from '../helpers/scrape.js';
 const storage = openSqliteStorage({ path: ':memory:' });
 afterAll(() => storage.close());
 
-const queue = (name: string) => ({ name, fifo: false, attributes: {}, tags: {}, retentionMs: 345_600_000, deadLetterTargetArn: null });
+const queue = (name: string) => ({ account: '000000000000', name, fifo: false, attributes: {}, tags: {}, retentionMs: 345_600_000, deadLetterTargetArn: null });
 
 it('scrapes 10,000 queues in well under a second (README: Metrics)', async () => {
   // given 10,000 queues, one of them holding messages sent 30 s ago
@@ -20,7 +20,7 @@ it('scrapes 10,000 queues in well under a second (README: Metrics)', async () =>
     deduplication: null,
   });
   await storage.sendMessages(first.queue.id, [message('m1'), message('m2')], now - 30_000);
-  const metrics = new PrometheusMetrics({ storage, accountId: '000000000000', now: () => now });
+  const metrics = new PrometheusMetrics({ storage, now: () => now });
   // when
   const started = performance.now();
   const text = await metrics.scrape();

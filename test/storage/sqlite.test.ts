@@ -18,11 +18,13 @@ import { queuesSql } from '../../src/storage/sqlite/queues.js';
 import { queueWritesSql } from '../../src/storage/sqlite/queues-write.js';
 import { attemptsSql } from '../../src/storage/sqlite/receive-attempts.js';
 import { relocateSql } from '../../src/storage/sqlite/relocate.js';
+import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { WriteBatcher } from '../../src/storage/sqlite/write-batcher.js';
 import { StoreUnavailable } from '../../src/core/errors.js';
 import { describeStorageContract } from './contract.js';
 import {
+  ACCOUNT,
   MINUTE,
   SECOND,
   T0,
@@ -54,6 +56,9 @@ describe('sqlite storage', () => {
     insertQueue.run(1, 'plain', 0);
     insertQueue.run(2, 'fair', 0);
     insertQueue.run(3, 'q.fifo', 1);
+    insertQueue.run(4, 'gone', 0);
+    v1.prepare('DELETE FROM queues WHERE id = 4').run();
+    v1.prepare(`INSERT INTO deleted_queues (name, deleted_at) VALUES ('gone', ${T0})`).run();
     const insertMessage = v1.prepare(`INSERT INTO messages (seq, queue_id, message_id, group_id, dedup_id, sender_id, md5_of_body,
       sent_at, enqueued_at, visible_at, expires_at) VALUES (?, ?, ?, ?, ?, 's', 'md5', ${T0}, ${T0}, ${T0}, ${T0 + MINUTE})`);
     const rows: Array<[number, number, string, string | null]> = [[1, 1, '', null], [2, 2, 'A', null], [3, 2, '', null], [4, 3, 'G', 'd1']];
@@ -66,17 +71,25 @@ describe('sqlite storage', () => {
     v1.pragma('user_version = 1');
     v1.close();
     // when
-    const storage = openSqliteStorage({ path });
+    const storage = openSqliteStorage({ path, defaultAccountId: ACCOUNT });
     // then
-    expect(storage.database.pragma('user_version', { simple: true })).toBe(2);
+    expect(storage.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const modes = storage.database.prepare('SELECT name, fair FROM queues ORDER BY id').all();
     expect(modes).toEqual([{ name: 'plain', fair: 0 }, { name: 'fair', fair: 1 }, { name: 'q.fifo', fair: 0 }]);
     expect(storage.database.prepare('SELECT count(*) FROM message_groups WHERE queue_id = 1').pluck().get()).toBe(0);
     for (const [name, expected] of [['plain', ['body1']], ['fair', ['body2', 'body3']], ['q.fifo', ['body4']]] as const) {
-      const queue = (await storage.getQueue(name))!;
+      const queue = (await storage.getQueue(ACCOUNT, name))!;
       expect(bodies(await receive(storage, queue, T0 + SECOND, { max: 10 })).sort()).toEqual(expected);
       expect(await storage.queueStats(queue.id, T0 + SECOND)).toEqual({ visible: 0, inFlight: expected.length, delayed: 0 });
     }
+    // version 3: the queues and the recently deleted name went to the server's account, and the id of the
+    // deleted queue is not handed out again (receipt handles embed queue ids)
+    expect(storage.database.prepare('SELECT DISTINCT account FROM queues').pluck().all()).toEqual([ACCOUNT]);
+    expect((await storage.createQueue(newQueue('gone'), T0 + SECOND, MINUTE)).outcome).toBe('deletedRecently');
+    const fresh = await storage.createQueue(newQueue('fresh'), T0 + SECOND, MINUTE);
+    expect(fresh.outcome === 'created' && fresh.queue.id).toBe(5);
+    expect(storage.database.pragma('foreign_key_check')).toEqual([]);
+    expect(storage.database.pragma('foreign_keys', { simple: true })).toBe(1);
     await storage.close();
   });
 
@@ -117,7 +130,7 @@ describe('sqlite storage', () => {
     const newer = new Database(path);
     newer.pragma('user_version = 99');
     newer.close();
-    expect(() => openSqliteStorage({ path })).toThrow('database schema version 99 is newer than this build supports (2)');
+    expect(() => openSqliteStorage({ path })).toThrow(`database schema version 99 is newer than this build supports (${SCHEMA_VERSION})`);
   });
 
   it('keeps queues, messages, handles, deduplication and tasks across a reopen', async () => {
@@ -143,7 +156,7 @@ describe('sqlite storage', () => {
     const after = openSqliteStorage({ path });
     try {
       // then
-      expect(await after.getQueue('q.fifo')).toEqual(queue);
+      expect(await after.getQueue(ACCOUNT, 'q.fifo')).toEqual(queue);
       expect((await after.createQueue(newQueue('gone'), T0 + SECOND, MINUTE)).outcome).toBe('deletedRecently');
       expect(await after.queueStats(queue.id, T0 + SECOND)).toEqual({ visible: 1, inFlight: 1, delayed: 0 });
       expect((await receive(after, queue, T0 + SECOND)).messages).toEqual([]); // the group is still blocked

@@ -241,6 +241,7 @@ describe('differingAttribute (CreateQueue idempotence)', () => {
 describe('renderQueueAttributes', () => {
   const queueOf = (fifo: boolean, attributes: StoredQueueAttributes): QueueRecord => ({
     id: 1,
+    account: '000000000000',
     name: fifo ? 'q.fifo' : 'q',
     fifo,
     attributes,

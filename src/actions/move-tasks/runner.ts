@@ -66,7 +66,7 @@ export class MoveTaskRunner {
     // One queue lookup per tick serves every task (destinations and back-to-source moves resolve by ARN).
     const { storage, identity } = this.services;
     const queues = await storage.listQueues({ limit: 100_000 });
-    const byArn = new Map(queues.map((queue) => [queueArnOf(identity, queue.name), queue]));
+    const byArn = new Map(queues.map((queue) => [queueArnOf(identity.region, queue), queue]));
     let unlimitedWork = false;
     for (const task of tasks) {
       if (storage.holdLease && !(await storage.holdLease(`move-task:${task.taskId}`, TASK_LEASE_MS))) continue;

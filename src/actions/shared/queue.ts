@@ -1,25 +1,30 @@
 import { z } from 'zod';
 import type { ActionContext } from '../../core/context.js';
 import { SqsErrors } from '../../core/errors.js';
-import { queueArnOf, queueNameFromUrl, queueUrlOf } from '../../core/queue-url.js';
+import { type QueueAddress, queueArnOf, queueUrlParts, queueUrlOf } from '../../core/queue-url.js';
 import type { QueueRecord } from '../../core/types.js';
 
 export const QueueUrlInput = z.string();
 
-/** Resolves a QueueUrl (or bare name) to its queue, or throws QueueDoesNotExist. */
+/**
+ * Resolves a QueueUrl (or bare name) to its queue, or throws QueueDoesNotExist. The owner is the account
+ * the URL names when callers have accounts of their own (ServerIdentity.multiAccount), else the caller's.
+ */
 export async function requireQueue(ctx: ActionContext, queueUrl: string): Promise<QueueRecord> {
-  const name = queueNameFromUrl(queueUrl);
-  const queue = name === null ? undefined : await ctx.storage.getQueue(name);
+  const parts = queueUrlParts(queueUrl);
+  if (parts === null) throw SqsErrors.queueDoesNotExist();
+  const owner = ctx.identity.multiAccount ? (parts.account ?? ctx.request.accountId) : ctx.request.accountId;
+  const queue = await ctx.storage.getQueue(owner, parts.name);
   if (!queue) throw SqsErrors.queueDoesNotExist();
   return queue;
 }
 
-export function urlOf(ctx: ActionContext, queue: Pick<QueueRecord, 'name'>): string {
-  return queueUrlOf(ctx.request.baseUrl, ctx.identity, queue.name);
+export function urlOf(ctx: ActionContext, queue: QueueAddress): string {
+  return queueUrlOf(ctx.request.baseUrl, queue);
 }
 
-export function arnOf(ctx: ActionContext, queue: Pick<QueueRecord, 'name'>): string {
-  return queueArnOf(ctx.identity, queue.name);
+export function arnOf(ctx: ActionContext, queue: QueueAddress): string {
+  return queueArnOf(ctx.identity.region, queue);
 }
 
 /** ListQueues-style pagination: the token is the last name returned, opaque to clients. */

@@ -7,8 +7,8 @@ import { arnOf } from './queue.js';
 
 export async function queueByArn(ctx: ActionContext, arn: string): Promise<QueueRecord | undefined> {
   const parsed = parseQueueArn(arn);
-  if (!parsed || parsed.accountId !== ctx.identity.accountId || parsed.region !== ctx.identity.region) return undefined;
-  return ctx.storage.getQueue(parsed.name);
+  if (!parsed || parsed.region !== ctx.identity.region) return undefined;
+  return ctx.storage.getQueue(parsed.accountId, parsed.name);
 }
 
 /**
@@ -17,7 +17,7 @@ export async function queueByArn(ctx: ActionContext, arn: string): Promise<Queue
  */
 export async function checkRedrivePolicy(
   ctx: ActionContext,
-  source: { name: string; fifo: boolean },
+  source: { account: string; name: string; fifo: boolean },
   attributes: StoredQueueAttributes,
 ): Promise<void> {
   const policy = queueSettings(attributes).redrivePolicy;

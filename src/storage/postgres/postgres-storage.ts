@@ -124,7 +124,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
     holdLease,
 
     createQueue: (queue, now, recreateDelayMs) => write((tx) => queueWrites.create(tx, queue, now, recreateDelayMs)),
-    getQueue: (name) => reads.byName(name),
+    getQueue: (account, name) => reads.byName(account, name),
     getQueueById: (id) => reads.byId(id),
     listQueues: (request) => reads.list(request),
     listDeadLetterSources: (arn, request) => reads.deadLetterSources(arn, request),

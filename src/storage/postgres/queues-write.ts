@@ -10,8 +10,6 @@ import { type Tx, sql } from './tx.js';
 // (never the node's cache, which may be a moment behind another node), and announces the change
 // (`changed`) so that every node's cache drops the queue once it commits.
 
-const DEFAULT_ACCOUNT = '';
-
 export const queueWritesSql = {
   deletedAt: sql('qw_deleted_at', `SELECT deleted_at FROM deleted_queues WHERE account = $1 AND name = $2`),
   // ON CONFLICT DO NOTHING: two nodes creating one name at once; the loser reads the winner's queue.
@@ -72,7 +70,8 @@ export function prepareQueueWrites(deps: QueueWriteDeps) {
   };
 
   return {
-    async create(tx: Tx, queue: NewQueue, now: number, recreateDelayMs: number, account = DEFAULT_ACCOUNT): Promise<CreateQueueResult> {
+    async create(tx: Tx, queue: NewQueue, now: number, recreateDelayMs: number): Promise<CreateQueueResult> {
+      const { account } = queue;
       const existing = await tx.one<QueueRow>(queuesSql.byName, [account, queue.name]);
       if (existing) return { outcome: 'exists', queue: toQueueRecord(existing) };
       const deleted = await tx.one<{ deleted_at: number }>(queueWritesSql.deletedAt, [account, queue.name]);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { QueueRecord } from '../../core/types.js';
-import type { ListQueuesRequest } from '../storage.js';
+import type { DeadLetterSourcesRequest, ListQueuesRequest } from '../storage.js';
 import { QUEUE_COLUMNS, type QueueRow, type QueueState, toQueueRecord, toQueueState } from './rows.js';
 import { type Tx, read, sql } from './tx.js';
 
@@ -17,16 +17,19 @@ export const queuesSql = {
   // Inside a send or relocation: the queue's current row, share-locked until commit, so a concurrent
   // delete, purge, retention change or fair-mode switch waits for this transaction (and it sees theirs).
   lockShared: sql('queue_lock_shared', `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.id = $1 FOR SHARE`),
-  // A range on queues_name (COLLATE "C": byte order, as SQLite), exact with starts_with.
-  list: sql('queue_list', `SELECT ${QUEUE_COLUMNS} FROM queues q
-    WHERE q.name >= $1 AND q.name > $2 AND starts_with(q.name, $1)
-    ORDER BY q.name LIMIT $3`),
+  // One account's queues: a range on queues_account_name (COLLATE "C": byte order, as SQLite), exact
+  // with starts_with.
+  listOfAccount: sql('queue_list_account', `SELECT ${QUEUE_COLUMNS} FROM queues q
+    WHERE q.account = $1 AND q.name >= $2 AND q.name > $3 AND starts_with(q.name, $2)
+    ORDER BY q.name LIMIT $4`),
+  // Every account's queues (admin views): queues_account_name in order after the (account, name) cursor.
+  listAll: sql('queue_list_all', `SELECT ${QUEUE_COLUMNS} FROM queues q
+    WHERE (q.account, q.name) > ($1, $2) AND starts_with(q.name, $3)
+    ORDER BY q.account, q.name LIMIT $4`),
   // Uses queues_dead_letter_target (dead_letter_target_arn, name).
   deadLetterSources: sql('queue_dead_letter_sources', `SELECT ${QUEUE_COLUMNS} FROM queues q
     WHERE q.dead_letter_target_arn = $1 AND q.name > $2 ORDER BY q.name LIMIT $3`),
 } as const;
-
-const DEFAULT_ACCOUNT = '';
 
 export type QueueReads = ReturnType<typeof prepareQueueReads>;
 
@@ -53,7 +56,7 @@ export function prepareQueueReads(pool: pg.Pool) {
     async info(id: number): Promise<QueueState | undefined> {
       return byId.get(id) ?? load(queuesSql.byId, [id]);
     },
-    async byName(name: string, account = DEFAULT_ACCOUNT): Promise<QueueRecord | undefined> {
+    async byName(account: string, name: string): Promise<QueueRecord | undefined> {
       const id = idByName.get(nameKey(account, name));
       const cached = id === undefined ? undefined : byId.get(id);
       return (cached ?? (await load(queuesSql.byName, [account, name])))?.record;
@@ -79,10 +82,20 @@ export function prepareQueueReads(pool: pg.Pool) {
       idByName.clear();
     },
     async list(request: ListQueuesRequest): Promise<QueueRecord[]> {
-      const rows = await read<QueueRow>(pool, queuesSql.list, [request.prefix ?? '', request.afterName ?? '', request.limit]);
+      const prefix = request.prefix ?? '';
+      const { after, limit } = request;
+      // '' sorts before every name and account, so it means "no cursor".
+      if (request.account === undefined) {
+        const rows = await read<QueueRow>(pool, queuesSql.listAll, [after?.account ?? '', after?.name ?? '', prefix, limit]);
+        return rows.map(toQueueRecord);
+      }
+      // A cursor from another account: the whole account sorts after it, or before it (as sqlite/queues.ts).
+      const afterName =
+        after === undefined || after.account < request.account ? '' : after.account === request.account ? after.name : '\u{10FFFF}';
+      const rows = await read<QueueRow>(pool, queuesSql.listOfAccount, [request.account, prefix, afterName, limit]);
       return rows.map(toQueueRecord);
     },
-    async deadLetterSources(arn: string, request: Omit<ListQueuesRequest, 'prefix'>): Promise<QueueRecord[]> {
+    async deadLetterSources(arn: string, request: DeadLetterSourcesRequest): Promise<QueueRecord[]> {
       const rows = await read<QueueRow>(pool, queuesSql.deadLetterSources, [arn, request.afterName ?? '', request.limit]);
       return rows.map(toQueueRecord);
     },

@@ -33,6 +33,7 @@ export function toQueueRecord(row: QueueRow): QueueRecord {
   // Frozen: cached records are shared by concurrent requests, so nobody may edit one in place.
   return Object.freeze({
     id: row.id,
+    account: row.account,
     name: row.name,
     fifo: row.fifo,
     attributes: Object.freeze(JSON.parse(row.attributes_json) as Record<string, string>),

@@ -41,11 +41,10 @@ CREATE TABLE queues (
   created_at bigint NOT NULL,
   last_modified_at bigint NOT NULL,
   last_purged_at bigint,
-  -- getQueue(account, name) and listQueues (an ordered range on name, COLLATE "C" for byte order).
+  -- getQueue(account, name) and listQueues: one account's names as a range, or every account's queues
+  -- in (account, name) order; COLLATE "C" orders bytes, as SQLite.
   CONSTRAINT queues_account_name UNIQUE (account, name)
 );
--- listQueues across accounts: ORDER BY name.
-CREATE INDEX queues_name ON queues (name);
 -- listDeadLetterSources: WHERE dead_letter_target_arn = $1 AND name > $2 ORDER BY name.
 CREATE INDEX queues_dead_letter_target ON queues (dead_letter_target_arn, name) WHERE dead_letter_target_arn IS NOT NULL;
 

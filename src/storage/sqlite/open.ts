@@ -11,6 +11,8 @@ export interface OpenOptions {
    * 'relaxed': synchronous=NORMAL; in WAL mode a power loss may drop the last commits, never corrupt.
    */
   durability?: Durability;
+  /** The server's account id: migrating a store from before accounts gives it the queues already there. */
+  defaultAccountId?: string;
 }
 
 const BUSY_TIMEOUT_MS = 5_000;
@@ -25,7 +27,7 @@ export function openDatabase(options: OpenOptions): Database.Database {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Cascades remove payloads with their message and everything of a deleted queue.
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    migrate(db, options.defaultAccountId ?? DEFAULT_ACCOUNT_ID);
     return db;
   } catch (error) {
     db.close();
@@ -33,16 +35,32 @@ export function openDatabase(options: OpenOptions): Database.Database {
   }
 }
 
-function migrate(db: Database.Database): void {
+const DEFAULT_ACCOUNT_ID = '000000000000';
+
+function migrate(db: Database.Database, accountId: string): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new Error(`database schema version ${version} is newer than this build supports (${SCHEMA_VERSION})`);
   }
   if (version === SCHEMA_VERSION) return;
-  db.transaction(() => {
-    // Version 0 is an empty database and gets the current schema; older ones run each later step in turn.
-    if (version === 0) db.exec(SCHEMA);
-    else for (let step = version + 1; step <= SCHEMA_VERSION; step += 1) db.exec(MIGRATIONS[step]!);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
+  // Steps that rebuild a table drop the old one, which must not cascade to the rows that reference it; the
+  // pragma is a no-op inside a transaction, so it is switched here and the result checked before commit.
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      // Version 0 is an empty database and gets the current schema; older ones run each later step in turn.
+      if (version === 0) db.exec(SCHEMA);
+      else for (let step = version + 1; step <= SCHEMA_VERSION; step += 1) db.exec(withAccount(MIGRATIONS[step]!, accountId));
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`schema migration left ${broken.length} dangling references`);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
+}
+
+/** exec() takes no parameters; the account id is quoted as an SQL string literal. */
+function withAccount(sql: string, accountId: string): string {
+  return sql.replaceAll('@account', `'${accountId.replaceAll("'", "''")}'`);
 }

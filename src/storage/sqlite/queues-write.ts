@@ -8,11 +8,11 @@ import type { QueueReads } from './queues.js';
 // Queue writes. Each function runs inside one write-batcher operation (a SAVEPOINT of the group commit).
 
 export const queueWritesSql = {
-  deletedAt: `SELECT deleted_at FROM deleted_queues WHERE name = ?`,
+  deletedAt: `SELECT deleted_at FROM deleted_queues WHERE account = ? AND name = ?`,
   insert: `INSERT INTO queues
-      (name, fifo, attributes_json, retention_ms, dead_letter_target_arn, created_at, last_modified_at)
-    VALUES (@name, @fifo, @attributesJson, @retentionMs, @deadLetterTargetArn, @now, @now) RETURNING id`,
-  forgetDeleted: `DELETE FROM deleted_queues WHERE name = ?`,
+      (account, name, fifo, attributes_json, retention_ms, dead_letter_target_arn, created_at, last_modified_at)
+    VALUES (@account, @name, @fifo, @attributesJson, @retentionMs, @deadLetterTargetArn, @now, @now) RETURNING id`,
+  forgetDeleted: `DELETE FROM deleted_queues WHERE account = ? AND name = ?`,
   update: `UPDATE queues SET attributes_json = @attributesJson, retention_ms = @retentionMs,
     dead_letter_target_arn = @deadLetterTargetArn, last_modified_at = @now WHERE id = @id`,
   // AWS applies a changed retention to messages already queued. Uses messages_visibility (queue_id prefix).
@@ -22,9 +22,9 @@ export const queueWritesSql = {
   deleteExpiredOfQueue: `DELETE FROM messages INDEXED BY messages_visibility
     WHERE queue_id = @id AND expires_at <= @now RETURNING group_id`,
   // Cascades to messages (and their payloads), tags, groups, dedup history, attempts and move tasks.
-  delete: `DELETE FROM queues WHERE id = ? RETURNING name`,
-  rememberDeleted: `INSERT INTO deleted_queues (name, deleted_at) VALUES (@name, @now)
-    ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`,
+  delete: `DELETE FROM queues WHERE id = ? RETURNING account, name`,
+  rememberDeleted: `INSERT INTO deleted_queues (account, name, deleted_at) VALUES (@account, @name, @now)
+    ON CONFLICT (account, name) DO UPDATE SET deleted_at = excluded.deleted_at`,
   purgeMessages: `DELETE FROM messages WHERE queue_id = ?`,
   purgeGroups: `DELETE FROM message_groups WHERE queue_id = ?`,
   purgeDedup: `DELETE FROM fifo_dedup WHERE queue_id = ?`,
@@ -42,14 +42,14 @@ export type QueueWrites = ReturnType<typeof prepareQueueWrites>;
 export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
   const { reads, groups, counts } = deps;
   const s = {
-    deletedAt: db.prepare<[string], number>(queueWritesSql.deletedAt).pluck(),
+    deletedAt: db.prepare<[string, string], number>(queueWritesSql.deletedAt).pluck(),
     insert: db.prepare<object, number>(queueWritesSql.insert).pluck(),
-    forgetDeleted: db.prepare<[string]>(queueWritesSql.forgetDeleted),
+    forgetDeleted: db.prepare<[string, string]>(queueWritesSql.forgetDeleted),
     update: db.prepare<object>(queueWritesSql.update),
     recomputeExpiry: db.prepare<{ id: number; retentionMs: number }>(queueWritesSql.recomputeExpiry),
     deleteExpiredOfQueue: db.prepare<{ id: number; now: number }, string>(queueWritesSql.deleteExpiredOfQueue).pluck(),
-    delete: db.prepare<[number], string>(queueWritesSql.delete).pluck(),
-    rememberDeleted: db.prepare<{ name: string; now: number }>(queueWritesSql.rememberDeleted),
+    delete: db.prepare<[number], { account: string; name: string }>(queueWritesSql.delete),
+    rememberDeleted: db.prepare<{ account: string; name: string; now: number }>(queueWritesSql.rememberDeleted),
     purgeMessages: db.prepare<[number]>(queueWritesSql.purgeMessages),
     purgeGroups: db.prepare<[number]>(queueWritesSql.purgeGroups),
     purgeDedup: db.prepare<[number]>(queueWritesSql.purgeDedup),
@@ -68,13 +68,14 @@ export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueRe
 
   return {
     create(queue: NewQueue, now: number, recreateDelayMs: number): CreateQueueResult {
-      const existing = reads.byName(queue.name);
+      const existing = reads.byName(queue.account, queue.name);
       if (existing) return { outcome: 'exists', queue: existing };
-      const deletedAt = s.deletedAt.get(queue.name);
+      const deletedAt = s.deletedAt.get(queue.account, queue.name);
       if (deletedAt !== undefined && deletedAt > now - recreateDelayMs) {
         return { outcome: 'deletedRecently', deletedAt };
       }
       const id = s.insert.get({
+        account: queue.account,
         name: queue.name,
         fifo: queue.fifo ? 1 : 0,
         attributesJson: JSON.stringify(queue.attributes),
@@ -84,7 +85,7 @@ export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueRe
       });
       if (id === undefined) throw new Error('queue insert returned no id');
       for (const [key, value] of Object.entries(queue.tags)) s.tag.run({ id, key, value });
-      s.forgetDeleted.run(queue.name);
+      s.forgetDeleted.run(queue.account, queue.name);
       return { outcome: 'created', queue: byIdOrThrow(id) };
     },
 
@@ -112,9 +113,9 @@ export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueRe
     },
 
     delete(id: number, now: number): boolean {
-      const name = s.delete.get(id);
-      if (name === undefined) return false;
-      s.rememberDeleted.run({ name, now });
+      const deleted = s.delete.get(id);
+      if (deleted === undefined) return false;
+      s.rememberDeleted.run({ ...deleted, now });
       reads.invalidate(id);
       counts.clear(id);
       return true;

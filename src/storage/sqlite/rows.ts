@@ -11,6 +11,7 @@ import type {
 
 export interface QueueRow {
   id: number;
+  account: string;
   name: string;
   fifo: number;
   fair: number;
@@ -23,7 +24,7 @@ export interface QueueRow {
 }
 
 /** Columns of a QueueRow; `q` is the queues alias. Tags are folded in so a list is one statement. */
-export const QUEUE_COLUMNS = `q.id, q.name, q.fifo, q.fair, q.retention_ms, q.attributes_json,
+export const QUEUE_COLUMNS = `q.id, q.account, q.name, q.fifo, q.fair, q.retention_ms, q.attributes_json,
   q.created_at, q.last_modified_at, q.last_purged_at,
   (SELECT json_group_object(t.key, t.value) FROM queue_tags t WHERE t.queue_id = q.id) AS tags_json`;
 
@@ -31,6 +32,7 @@ export function toQueueRecord(row: QueueRow): QueueRecord {
   // Frozen: cached records are shared by concurrent requests, so nobody may edit one in place.
   return Object.freeze({
     id: row.id,
+    account: row.account,
     name: row.name,
     fifo: row.fifo === 1,
     attributes: Object.freeze(JSON.parse(row.attributes_json) as Record<string, string>),
@@ -55,6 +57,7 @@ export type QueueMode = 'plain' | 'fair' | 'fifo';
 /** A queue as storage works with it: the domain record plus the columns storage derives from it. */
 export interface QueueState {
   readonly id: number;
+  readonly account: string;
   readonly name: string;
   readonly fifo: boolean;
   readonly mode: QueueMode;
@@ -64,7 +67,7 @@ export interface QueueState {
 
 export function toQueueState(row: QueueRow): QueueState {
   const mode: QueueMode = row.fifo === 1 ? 'fifo' : row.fair === 1 ? 'fair' : 'plain';
-  return { id: row.id, name: row.name, fifo: row.fifo === 1, mode, retentionMs: row.retention_ms, record: toQueueRecord(row) };
+  return { id: row.id, account: row.account, name: row.name, fifo: row.fifo === 1, mode, retentionMs: row.retention_ms, record: toQueueRecord(row) };
 }
 
 /** The hot messages row (no payload). */

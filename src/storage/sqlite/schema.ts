@@ -2,7 +2,7 @@
 // Times are epoch-ms INTEGERs. Every index names the query it serves; an index that serves no query is a bug.
 // Bump SCHEMA_VERSION (PRAGMA user_version) and add a migration step in open.ts when this changes.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // Standard messages never carry a deduplication id and FIFO messages always do, so dedup_id tells the two
 // apart inside an index definition: each group index holds only the messages whose queue type reads it.
@@ -24,7 +24,44 @@ CREATE INDEX messages_group_order ON messages (queue_id, group_id, seq) WHERE de
 // console's peek and oldest message (ORDER BY expires_at, seq).
 const EXPIRY_INDEX = `CREATE INDEX messages_expiry ON messages (queue_id, expires_at, seq);`;
 
-/** Steps from version N-1 to N, run in one transaction by open.ts. */
+// Queues belong to an account (the owner in their URL and ARN): names are unique per account.
+const queuesTable = (table: string) => `
+CREATE TABLE ${table} (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account TEXT NOT NULL,
+  name TEXT NOT NULL,
+  fifo INTEGER NOT NULL CHECK (fifo IN (0, 1)),
+  attributes_json TEXT NOT NULL,
+  retention_ms INTEGER NOT NULL,
+  dead_letter_target_arn TEXT,
+  -- 1 once a standard queue has held a message with a MessageGroupId (see QueueMode in rows.ts).
+  fair INTEGER NOT NULL DEFAULT 0 CHECK (fair IN (0, 1)),
+  created_at INTEGER NOT NULL,
+  last_modified_at INTEGER NOT NULL,
+  last_purged_at INTEGER,
+  -- The UNIQUE autoindex serves getQueue(account, name) and listQueues (an ordered range on name within
+  -- an account, or (account, name) order across accounts).
+  UNIQUE (account, name)
+) STRICT;`;
+
+const QUEUE_INDEXES = `
+-- listDeadLetterSources: WHERE dead_letter_target_arn = ? AND name > ? ORDER BY name (a dead-letter queue
+-- and its sources share an account, which the ARN names).
+CREATE INDEX queues_dead_letter_target ON queues (dead_letter_target_arn, name)
+  WHERE dead_letter_target_arn IS NOT NULL;`;
+
+const DELETED_QUEUES = `
+-- AWS's 60-second recreate rule (createQueue looks an account's name up by primary key).
+CREATE TABLE deleted_queues (
+  account TEXT NOT NULL,
+  name TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (account, name)
+) STRICT, WITHOUT ROWID;
+-- maintenance: DELETE FROM deleted_queues WHERE deleted_at <= ?.
+CREATE INDEX deleted_queues_deleted_at ON deleted_queues (deleted_at);`;
+
+/** Steps from version N-1 to N, run in one transaction by open.ts; `@account` is the server's account id. */
 export const MIGRATIONS: Record<number, string> = {
   2: `
 ALTER TABLE queues ADD COLUMN fair INTEGER NOT NULL DEFAULT 0 CHECK (fair IN (0, 1));
@@ -36,28 +73,34 @@ DROP INDEX messages_group_order;
 ${GROUP_INDEXES}
 DROP INDEX messages_expiry;
 ${EXPIRY_INDEX}`,
+  // Accounts. SQLite cannot drop the old UNIQUE (name), so the queues table is rebuilt (open.ts turns
+  // foreign keys off around the migration: dropping the old table must not cascade). Existing queues and
+  // recently deleted names go to the server's account (the @account parameter), whose queues they were.
+  // The AUTOINCREMENT high-water mark is carried over, so a deleted queue's id is never reused.
+  3: `
+${queuesTable('queues_v3')}
+INSERT INTO queues_v3 (id, account, name, fifo, attributes_json, retention_ms, dead_letter_target_arn, fair,
+    created_at, last_modified_at, last_purged_at)
+  SELECT id, @account, name, fifo, attributes_json, retention_ms, dead_letter_target_arn, fair,
+    created_at, last_modified_at, last_purged_at FROM queues;
+INSERT INTO sqlite_sequence (name, seq) SELECT 'queues_v3', seq FROM sqlite_sequence WHERE name = 'queues'
+  AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queues_v3');
+UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM sqlite_sequence WHERE name = 'queues'))
+  WHERE name = 'queues_v3' AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'queues');
+DROP TABLE queues;
+ALTER TABLE queues_v3 RENAME TO queues;
+${QUEUE_INDEXES}
+ALTER TABLE deleted_queues RENAME TO deleted_queues_v2;
+DROP INDEX deleted_queues_deleted_at;
+${DELETED_QUEUES}
+INSERT INTO deleted_queues (account, name, deleted_at) SELECT @account, name, deleted_at FROM deleted_queues_v2;
+DROP TABLE deleted_queues_v2;`,
 };
 
 export const SCHEMA = `
 -- AUTOINCREMENT: ids are never reused, because receipt handles embed the queue id.
-CREATE TABLE queues (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  -- The UNIQUE autoindex serves getQueue(name) and listQueues (an ordered range on name).
-  name TEXT NOT NULL UNIQUE,
-  fifo INTEGER NOT NULL CHECK (fifo IN (0, 1)),
-  attributes_json TEXT NOT NULL,
-  retention_ms INTEGER NOT NULL,
-  dead_letter_target_arn TEXT,
-  -- 1 once a standard queue has held a message with a MessageGroupId (see QueueMode in rows.ts).
-  fair INTEGER NOT NULL DEFAULT 0 CHECK (fair IN (0, 1)),
-  created_at INTEGER NOT NULL,
-  last_modified_at INTEGER NOT NULL,
-  last_purged_at INTEGER
-) STRICT;
-
--- listDeadLetterSources: WHERE dead_letter_target_arn = ? AND name > ? ORDER BY name.
-CREATE INDEX queues_dead_letter_target ON queues (dead_letter_target_arn, name)
-  WHERE dead_letter_target_arn IS NOT NULL;
+${queuesTable('queues')}
+${QUEUE_INDEXES}
 
 CREATE TABLE queue_tags (
   queue_id INTEGER NOT NULL REFERENCES queues (id) ON DELETE CASCADE,
@@ -66,13 +109,7 @@ CREATE TABLE queue_tags (
   PRIMARY KEY (queue_id, key)
 ) STRICT, WITHOUT ROWID;
 
--- AWS's 60-second recreate rule (createQueue looks a name up by primary key).
-CREATE TABLE deleted_queues (
-  name TEXT PRIMARY KEY,
-  deleted_at INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
--- maintenance: DELETE FROM deleted_queues WHERE deleted_at <= ?.
-CREATE INDEX deleted_queues_deleted_at ON deleted_queues (deleted_at);
+${DELETED_QUEUES}
 
 -- The hot row: a receive rewrites visible_at/receive_count/receipt_token here and never touches the body,
 -- which lives in message_payloads (measured: claiming a 1 MiB message in the same row drops receive

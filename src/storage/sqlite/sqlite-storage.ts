@@ -66,7 +66,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     writeStats: batcher.stats,
 
     createQueue: (queue, now, recreateDelayMs) => write(() => queueWrites.create(queue, now, recreateDelayMs)),
-    getQueue: async (name) => reads.byName(name),
+    getQueue: async (account, name) => reads.byName(account, name),
     getQueueById: async (id) => reads.byId(id),
     listQueues: async (request) => reads.list(request),
     listDeadLetterSources: async (arn, request) => reads.deadLetterSources(arn, request),

@@ -36,14 +36,16 @@ export function useStorage(make: MakeStorage): () => Storage {
   };
 }
 
-export const arnOf = (name: string): string => `arn:aws:sqs:us-east-1:000000000000:${name}`;
+export const ACCOUNT = '000000000000';
+export const arnOf = (name: string): string => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
 
 export function newQueue(
   name: string,
-  options: { retentionMs?: number; deadLetterTargetArn?: string; tags?: Record<string, string> } = {},
+  options: { account?: string; retentionMs?: number; deadLetterTargetArn?: string; tags?: Record<string, string> } = {},
 ): NewQueue {
   const fifo = name.endsWith('.fifo');
   return {
+    account: options.account ?? ACCOUNT,
     name,
     fifo,
     attributes: { VisibilityTimeout: '30', ...(fifo ? { FifoQueue: 'true' } : {}) },

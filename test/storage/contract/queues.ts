@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACCOUNT,
   MINUTE,
   SECOND,
   T0,
@@ -23,7 +24,7 @@ export function queueContract(make: MakeStorage): void {
       const result = await storage().createQueue(newQueue('orders', { tags: { team: 'a' } }), T0, MINUTE);
       // then
       expect(result.outcome).toBe('created');
-      const byName = await storage().getQueue('orders');
+      const byName = await storage().getQueue(ACCOUNT, 'orders');
       expect(byName).toMatchObject({
         name: 'orders',
         fifo: false,
@@ -34,7 +35,7 @@ export function queueContract(make: MakeStorage): void {
         lastPurgedAt: null,
       });
       expect(await storage().getQueueById(byName!.id)).toEqual(byName);
-      expect(await storage().getQueue('Orders')).toBeUndefined();
+      expect(await storage().getQueue(ACCOUNT, 'Orders')).toBeUndefined();
     });
 
     it('answers exists with the current record for a taken name', async () => {
@@ -68,7 +69,7 @@ export function queueContract(make: MakeStorage): void {
       expect(await storage().deleteQueue(queue.id, T0)).toBe(true);
       // then
       expect(await storage().deleteQueue(queue.id, T0)).toBe(false);
-      expect(await storage().getQueue('orders')).toBeUndefined();
+      expect(await storage().getQueue(ACCOUNT, 'orders')).toBeUndefined();
       await expectStats(storage(), queue, T0, {});
       expect(await storage().receiveMessages({ queueId: queue.id, fifo: false, max: 1, visibilityMs: 0, now: T0, redrive: null })).toBe(
         'queueGone',
@@ -84,10 +85,34 @@ export function queueContract(make: MakeStorage): void {
       expect(await names({ limit: 100 })).toEqual(['B-3', 'a-1', 'b', 'b-1', 'b-2', 'c-1']);
       expect(await names({ prefix: 'b', limit: 100 })).toEqual(['b', 'b-1', 'b-2']);
       expect(await names({ prefix: 'b', limit: 2 })).toEqual(['b', 'b-1']);
-      expect(await names({ prefix: 'b', afterName: 'b-1', limit: 2 })).toEqual(['b-2']);
+      expect(await names({ prefix: 'b', after: { account: ACCOUNT, name: 'b-1' }, limit: 2 })).toEqual(['b-2']);
       expect(await names({ prefix: 'B', limit: 100 })).toEqual(['B-3']);
       expect(await names({ prefix: 'b_', limit: 100 })).toEqual([]);
-      expect(await names({ afterName: 'b-2', limit: 100 })).toEqual(['c-1']);
+      expect(await names({ after: { account: ACCOUNT, name: 'b-2' }, limit: 100 })).toEqual(['c-1']);
+    });
+
+    it('keeps accounts apart: the same name in two accounts is two queues', async () => {
+      // given
+      const other = '111111111111';
+      const mine = await createQueue(storage(), 'orders');
+      const theirs = await createQueue(storage(), 'orders', { account: other });
+      await createQueue(storage(), 'audit', { account: other });
+      // then
+      expect(theirs.id).not.toBe(mine.id);
+      expect(await storage().getQueue(ACCOUNT, 'orders')).toEqual(mine);
+      expect(await storage().getQueue(other, 'orders')).toEqual(theirs);
+      expect(await storage().getQueue(other, 'nothing')).toBeUndefined();
+      const list = async (request: Parameters<ReturnType<typeof storage>['listQueues']>[0]) =>
+        (await storage().listQueues(request)).map((q) => `${q.account}:${q.name}`);
+      expect(await list({ account: other, limit: 100 })).toEqual([`${other}:audit`, `${other}:orders`]);
+      expect(await list({ account: ACCOUNT, limit: 100 })).toEqual([`${ACCOUNT}:orders`]);
+      // every account, in (account, name) order, paginated across the account boundary
+      expect(await list({ limit: 100 })).toEqual([`${ACCOUNT}:orders`, `${other}:audit`, `${other}:orders`]);
+      expect(await list({ after: { account: ACCOUNT, name: 'orders' }, limit: 1 })).toEqual([`${other}:audit`]);
+      // a deleted name is remembered for its own account only
+      expect(await storage().deleteQueue(theirs.id, T0)).toBe(true);
+      expect((await storage().createQueue(newQueue('orders', { account: other }), T0 + SECOND, MINUTE)).outcome).toBe('deletedRecently');
+      expect((await storage().createQueue(newQueue('orders'), T0 + SECOND, MINUTE)).outcome).toBe('exists');
     });
 
     it('lists the queues whose dead-letter target is a given ARN, paginated by name', async () => {
@@ -148,15 +173,15 @@ export function queueContract(make: MakeStorage): void {
     it('serves a changed queue at once after each write (the queue cache follows every write)', async () => {
       // given
       const queue = await createQueue(storage(), 'orders');
-      expect((await storage().getQueue('orders'))?.tags).toEqual({});
+      expect((await storage().getQueue(ACCOUNT, 'orders'))?.tags).toEqual({});
       // when
       await storage().tagQueue(queue.id, { team: 'a' }, 50);
       await storage().editQueue(queue.id, () => ({ attributes: { DelaySeconds: '5' }, retentionMs: MINUTE, deadLetterTargetArn: null }), T0);
       await storage().purgeQueue(queue.id, T0 + SECOND, MINUTE);
       // then
-      expect(await storage().getQueue('orders')).toMatchObject({ tags: { team: 'a' }, attributes: { DelaySeconds: '5' }, lastPurgedAt: T0 + SECOND });
+      expect(await storage().getQueue(ACCOUNT, 'orders')).toMatchObject({ tags: { team: 'a' }, attributes: { DelaySeconds: '5' }, lastPurgedAt: T0 + SECOND });
       await storage().deleteQueue(queue.id, T0 + 2 * SECOND);
-      expect(await storage().getQueue('orders')).toBeUndefined();
+      expect(await storage().getQueue(ACCOUNT, 'orders')).toBeUndefined();
       expect(await storage().getQueueById(queue.id)).toBeUndefined();
     });
 

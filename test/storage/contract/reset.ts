@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MakeStorage, MINUTE, SECOND, T0, arnOf, createQueue, receive, send, useStorage } from './fixtures.js';
+import { ACCOUNT, type MakeStorage, MINUTE, SECOND, T0, arnOf, createQueue, receive, send, useStorage } from './fixtures.js';
 
 // reset() is the test controls' clean slate: afterwards the store answers as if freshly opened.
 export function resetContract(make: MakeStorage): void {
@@ -18,12 +18,12 @@ export function resetContract(make: MakeStorage): void {
       await storage().createMoveTask({
         taskId: 't', sourceQueueId: queue.id, sourceArn: arnOf('q'), destinationArn: null, maxPerSecond: null, toMove: 1, startedAt: T0,
       });
-      expect(await storage().getQueue('q')).toBeDefined();
+      expect(await storage().getQueue(ACCOUNT, 'q')).toBeDefined();
       // when
       await storage().reset();
       // then
       expect(await storage().listQueues({ limit: 100 })).toEqual([]);
-      expect(await storage().getQueue('q')).toBeUndefined();
+      expect(await storage().getQueue(ACCOUNT, 'q')).toBeUndefined();
       expect(await storage().getQueueById(queue.id)).toBeUndefined();
       expect(await storage().queueStats(queue.id, T0)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
       expect(await storage().activeMoveTasks()).toEqual([]);
@@ -38,5 +38,5 @@ export function resetContract(make: MakeStorage): void {
 }
 
 const newName = (name: string) => ({
-  name, fifo: false, attributes: { VisibilityTimeout: '30' }, tags: {}, retentionMs: MINUTE, deadLetterTargetArn: null,
+  account: ACCOUNT, name, fifo: false, attributes: { VisibilityTimeout: '30' }, tags: {}, retentionMs: MINUTE, deadLetterTargetArn: null,
 });
