@@ -1,6 +1,8 @@
 import type pg from 'pg';
-import type { RemoteChanges, Storage } from '../storage.js';
+import type { HandleOutcome, RemoteChanges, Storage } from '../storage.js';
 import { prepareFairWalk } from './claim-fair.js';
+import { prepareFastPaths } from './fast-paths.js';
+import { toClaimedMessage } from './rows.js';
 import { prepareFifoWalk } from './claim-fifo.js';
 import { prepareGroups } from './groups.js';
 import { prepareLeases } from './leases.js';
@@ -93,7 +95,10 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
   const moveTasks = prepareMoveTasks(pool, { reads, groups, relocate, fifoWalk });
   const maintenance = prepareMaintenance({ reads, groups, announce });
   const holdLease = prepareLeases(pool, notifier.nodeId);
+  const fast = prepareFastPaths(pool, notifier.nodeId);
   const ping = sql('ping', 'SELECT 1');
+  /** Plain standard queue, as this node's cache knows it (fast paths re-check inside their statement). */
+  const isPlain = async (queueId: number) => (await reads.info(queueId))?.mode === 'plain';
   let closed = false;
 
   const write = <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
@@ -109,7 +114,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
     resync: () => reads.clearCache(),
   });
 
-  return {
+  const storage: PostgresStorage = {
     pool,
     nodeId: notifier.nodeId,
     pollFallbackMs: POLL_FALLBACK_MS,
@@ -138,9 +143,38 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
       }),
     untagQueue: (id, keys) => write((tx) => queueWrites.untag(tx, id, keys)),
 
-    sendMessages: (queueId, messages, now) => write((tx) => send(tx, queueId, messages, now)),
-    receiveMessages: (request) => write((tx) => receive(tx, request)),
-    deleteMessages: (queueId, requests, now) => write((tx) => handles.deleteMessages(tx, queueId, requests, now)),
+    sendMessages: async (queueId, messages, now) => {
+      if (closed) throw new Error('storage is closed');
+      const sent = (await isPlain(queueId)) ? await fast.send(queueId, messages, now) : null;
+      return sent ?? write((tx) => send(tx, queueId, messages, now));
+    },
+    receiveMessages: async (request) => {
+      if (closed) throw new Error('storage is closed');
+      if (request.redrive !== null || request.attemptId !== undefined || !(await isPlain(request.queueId))) {
+        return write((tx) => receive(tx, request));
+      }
+      const rows = await fast.receive(request);
+      const nextVisibleAt = rows.length > 0 ? null : await storage.nextVisibleAt(request.queueId, request.now);
+      return { messages: rows.map(toClaimedMessage), nextVisibleAt, redrivenTo: [] };
+    },
+    deleteMessages: async (queueId, requests, now) => {
+      if (closed) throw new Error('storage is closed');
+      if (!(await isPlain(queueId))) return write((tx) => handles.deleteMessages(tx, queueId, requests, now));
+      const deleted = await fast.delete(queueId, requests, now);
+      // Entries the fast path did not delete (gone, stale, expired, a seq named twice) get their answer
+      // from the general path, which decides each one as it would have alone.
+      const rest: number[] = [];
+      const outcomes = requests.map((request, index): HandleOutcome | undefined => {
+        if (deleted.delete(request.ref.seq)) return 'ok';
+        rest.push(index);
+        return undefined;
+      });
+      if (rest.length > 0) {
+        const more = await write((tx) => handles.deleteMessages(tx, queueId, rest.map((i) => requests[i]!), now));
+        rest.forEach((index, i) => (outcomes[index] = more[i]));
+      }
+      return outcomes as HandleOutcome[];
+    },
     changeVisibilities: (queueId, changes, now) => write((tx) => handles.changeVisibilities(tx, queueId, changes, now)),
     queueStats: (queueId, now) => counts.queueStats(queueId, now),
     nextVisibleAt: (queueId, now) =>
@@ -194,4 +228,5 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
       await pool.end();
     },
   };
+  return storage;
 }
