@@ -110,7 +110,7 @@ describePg(label, () => {
     const urls = [QueueUrl, QueueUrl.replace(a.url, b.url)];
     const clients = [sqsA, sqsB];
     const groups = 8;
-    const perGroup = 60;
+    const perGroup = 40;
     // given: each group's messages sent one after another, alternating between the nodes
     await Promise.all(
       Array.from({ length: groups }, async (_, g) => {

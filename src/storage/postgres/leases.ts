@@ -13,10 +13,17 @@ export const leasesSql = {
     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
       WHERE l.holder = excluded.holder OR l.expires_at < clock_timestamp()
     RETURNING holder`),
+  // On a clean close: hand every lease over at once instead of after its TTL.
+  releaseAll: sql('lease_release_all', `DELETE FROM leases WHERE holder = $1`),
 } as const;
 
 export function prepareLeases(pool: pg.Pool, nodeId: string) {
-  return async function holdLease(name: string, ttlMs: number): Promise<boolean> {
-    return (await read(pool, leasesSql.hold, [name, nodeId, ttlMs])).length > 0;
+  return {
+    async hold(name: string, ttlMs: number): Promise<boolean> {
+      return (await read(pool, leasesSql.hold, [name, nodeId, ttlMs])).length > 0;
+    },
+    async releaseAll(): Promise<void> {
+      await read(pool, leasesSql.releaseAll, [nodeId]);
+    },
   };
 }

@@ -94,7 +94,8 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
   const handles = prepareHandles({ reads, groups, announce });
   const moveTasks = prepareMoveTasks(pool, { reads, groups, relocate, fifoWalk });
   const maintenance = prepareMaintenance({ reads, groups, announce });
-  const holdLease = prepareLeases(pool, notifier.nodeId);
+  const leases = prepareLeases(pool, notifier.nodeId);
+  const holdLease = (name: string, ttlMs: number) => leases.hold(name, ttlMs);
   const fast = prepareFastPaths(pool, notifier.nodeId);
   const ping = sql('ping', 'SELECT 1');
   /** Plain standard queue, as this node's cache knows it (fast paths re-check inside their statement). */
@@ -224,6 +225,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
     close: async () => {
       if (closed) return;
       closed = true;
+      await leases.releaseAll().catch(() => {});
       await notifier.close();
       await pool.end();
     },
