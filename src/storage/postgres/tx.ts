@@ -104,12 +104,20 @@ export async function inTransaction<T>(pool: pg.Pool, work: (tx: Tx) => Promise<
   }
 }
 
-/** A read outside any transaction (each statement sees the latest committed state). */
+/**
+ * One statement outside any explicit transaction: a read of the latest committed state, or a single
+ * statement that is its own transaction (fast-paths.ts), retried like inTransaction when PostgreSQL
+ * rolled it back for a deadlock.
+ */
 export async function read<T>(pool: pg.Pool, statement: Statement, values: unknown[] = []): Promise<T[]> {
-  try {
-    const result = await pool.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.text, values });
-    return result.rows;
-  } catch (error) {
-    throw asStoreUnavailable(error);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const result = await pool.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.text, values });
+      return result.rows;
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+      throw asStoreUnavailable(error);
+    }
   }
 }
