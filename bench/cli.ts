@@ -23,7 +23,7 @@ scenarios at 1 and 16 requests in flight, prints a table and stops the server.
   --json FILE           also write the results as JSON
   --help
 
-Side by side (any of the next four options): the same scenarios against every target, in interleaved
+Side by side (any of the next five options): the same scenarios against every target, in interleaved
 rounds (round 1: each target in turn, round 2: again, in rotated order), then one table of medians
 and of each target's ratio to the reference. Scenarios a target cannot serve show "n/a" for it.
   --wharf-durability LIST  Wharf servers to start, e.g. full,relaxed (named wharf-full and
@@ -34,6 +34,9 @@ and of each target's ratio to the reference. Scenarios a target cannot serve sho
                         to show what the metrics cost the hot path
   --with-fauxqs         start fauxqs (in memory) on a free port, from node_modules if installed
                         (npm i --no-save fauxqs), else with npx
+  --with-postgres       also start a throwaway PostgreSQL cluster (durable settings) and measure Wharf on
+                        it: wharf-pg (one node) and wharf-pg×2 (two nodes on one database, requests
+                        alternating between them)
   --target NAME=URL     also measure a running SQS-compatible server; repeatable
   --rounds N            rounds [3; quick 1]; scenarios 6 (over 1 MiB), 9, 10 and 11 run in round 1 only
   --reference NAME      target the ratios divide by [strawman when started, else the first]
@@ -79,6 +82,7 @@ function readCli() {
       'wharf-durability': { type: 'string' },
       'with-strawman': { type: 'boolean', default: false },
       'with-fauxqs': { type: 'boolean', default: false },
+      'with-postgres': { type: 'boolean', default: false },
       'wharf-metrics-off': { type: 'boolean', default: false },
       target: { type: 'string', multiple: true, default: [] },
       rounds: { type: 'string' },
@@ -93,7 +97,8 @@ function readCli() {
     throw new Error('--server-log-level must be info, debug or trace: the bench waits for the "wharf listening" info line');
   }
   const compare =
-    values['wharf-durability'] !== undefined || values['with-strawman'] || values['with-fauxqs'] || values['wharf-metrics-off'] ||
+    values['wharf-durability'] !== undefined || values['with-strawman'] || values['with-fauxqs'] || values['with-postgres'] ||
+    values['wharf-metrics-off'] ||
     values.target.length > 0;
   if (compare && values.endpoint !== undefined && values['wharf-durability'] !== undefined) {
     throw new Error('--endpoint replaces the Wharf the bench starts, so it cannot be combined with --wharf-durability');

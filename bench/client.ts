@@ -36,8 +36,9 @@ export interface SendEntry {
 
 export class SqsClient {
   private readonly agent: http.Agent;
-  private readonly host: string;
-  private readonly port: number;
+  /** Several nodes of one cluster (a comma-separated endpoint): calls take turns, as behind a load balancer. */
+  private readonly nodes: { host: string; port: number }[];
+  private turn = 0;
 
   /**
    * `maxSockets` should equal the number of requests kept in flight, so none queue inside the agent.
@@ -49,9 +50,10 @@ export class SqsClient {
     maxSockets: number,
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
   ) {
-    const url = new URL(endpoint);
-    this.host = url.hostname;
-    this.port = Number(url.port || 80);
+    this.nodes = endpoint.split(',').map((one) => {
+      const url = new URL(one);
+      return { host: url.hostname, port: Number(url.port || 80) };
+    });
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
@@ -59,11 +61,12 @@ export class SqsClient {
     const payload = Buffer.from(JSON.stringify(input), 'utf8');
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = cancel ? AbortSignal.any([cancel, timeout]) : timeout;
+    const node = this.nodes[this.turn++ % this.nodes.length]!;
     return new Promise<T>((resolve, reject) => {
       const request = http.request(
         {
-          host: this.host,
-          port: this.port,
+          host: node.host,
+          port: node.port,
           path: '/',
           method: 'POST',
           agent: this.agent,
@@ -99,7 +102,7 @@ export class SqsClient {
   scrapeMetrics(): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       const request = http.get(
-        { host: this.host, port: this.port, path: '/metrics', agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) },
+        { host: this.nodes[0]!.host, port: this.nodes[0]!.port, path: '/metrics', agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) },
         (response) => {
           let bytes = 0;
           response.on('data', (chunk: Buffer) => (bytes += chunk.length));

@@ -12,6 +12,8 @@ const STOP_GRACE_MS = 10_000;
 
 export interface ServerOptions {
   durability: 'full' | 'relaxed';
+  /** --store: a postgres:// URL (PostgreSQL targets); the SQLite file in a temp dir otherwise. */
+  store?: string;
   logLevel: string;
   build: boolean;
   /** Serve GET /metrics (the default) or start with --metrics off. */
@@ -47,6 +49,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
   const args = [ENTRY, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', options.logLevel];
   args.push('--max-message-size', '8MiB', '--durability', options.durability);
+  if (options.store !== undefined) args.push('--store', options.store, '--pg-pool-size', '16');
   if (options.metrics === false) args.push('--metrics', 'off');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   // Backstop: never leave a server behind, even when the bench dies on an exception.

@@ -1,6 +1,7 @@
 import type { Cli } from './cli.js';
 import { ALL_FEATURES, type BenchContext, type Feature, WITHOUT_METRICS } from './context.js';
 import { startFauxqs, startStrawman } from './peers.js';
+import { startPostgresTargets } from './postgres.js';
 import { startServer } from './server.js';
 
 // The servers of a side-by-side run: Wharf (started by the bench, one per durability mode, or an
@@ -69,6 +70,14 @@ export async function startTargets(cli: Cli, progress: (line: string) => void): 
       const peer = await startFauxqs();
       return { name: 'fauxqs', endpoint: peer.endpoint, describe: `${peer.command} (in memory)`, features: FAUXQS_FEATURES, problems: () => [], stop: peer.stop };
     });
+  }
+  if (cli['with-postgres']) {
+    progress('bench: starting wharf-pg and wharf-pg×2');
+    try {
+      targets.push(...(await startPostgresTargets(progress)));
+    } catch (error) {
+      progress(`bench: could not start the PostgreSQL targets, left out: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   for (const { name, url } of cli.targets) targets.push(external(name, url, ALL_FEATURES));
   const names = targets.map((t) => t.name);

@@ -70,6 +70,17 @@ export async function assembleWharf(options: AssembleOptions): Promise<Assembled
     metrics,
   };
   const moveTasks = new MoveTaskRunner(services);
+  // Other nodes' changes (shared-database stores): their sends wake this node's long polls, their task
+  // changes this node's move-task runner.
+  storage.watchRemoteChanges?.({
+    messagesAvailable: (queueId, count) => waiters.notify(queueId, count),
+    queueDeleted: (queueId) => waiters.forget(queueId),
+    moveTasksChanged: () => moveTasks.wake(),
+    resync: () => {
+      waiters.recheckAll();
+      moveTasks.wake();
+    },
+  });
   const runMaintenance = () =>
     storage
       .maintenance(clock.now())

@@ -11,6 +11,17 @@ const OPTIONS = {
   port: { env: 'WHARF_PORT', help: 'TCP port to listen on', fallback: '9324' },
   host: { env: 'WHARF_HOST', help: 'address to bind', fallback: '0.0.0.0' },
   'data-dir': { env: 'WHARF_DATA_DIR', help: 'directory of the SQLite database', fallback: './data' },
+  store: {
+    env: 'WHARF_STORE',
+    help: 'sqlite:<file> (default: wharf.db in --data-dir) or postgres://user:pass@host:5432/db (several nodes may share it)',
+    fallback: undefined,
+  },
+  'pg-pool-size': { env: 'WHARF_PG_POOL_SIZE', help: 'PostgreSQL: connections per node', fallback: '10' },
+  'pg-statement-timeout': {
+    env: 'WHARF_PG_STATEMENT_TIMEOUT',
+    help: 'PostgreSQL: seconds a statement may run before it is cancelled and answered 503 (0: no limit)',
+    fallback: '5',
+  },
   region: { env: 'WHARF_REGION', help: 'region used in queue ARNs', fallback: 'us-east-1' },
   'account-id': { env: 'WHARF_ACCOUNT_ID', help: '12-digit account id in queue URLs and ARNs', fallback: '000000000000' },
   'base-url': {
@@ -64,10 +75,35 @@ export function parseSize(text: string): number | null {
   return match && unit !== undefined ? Number(match[1]) * unit : null;
 }
 
+/** Where the data lives: the embedded SQLite file (one node) or a PostgreSQL database (any number of nodes). */
+export type StoreConfig = { kind: 'sqlite'; path: string | undefined } | { kind: 'postgres'; url: string };
+
+const StoreSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx): StoreConfig => {
+    if (text === undefined || text === '') return { kind: 'sqlite', path: undefined };
+    if (text.startsWith('sqlite:')) {
+      const path = text.slice('sqlite:'.length);
+      if (path === '') ctx.addIssue({ code: 'custom', message: 'must name a file, e.g. sqlite:./data/wharf.db' });
+      return { kind: 'sqlite', path };
+    }
+    if (/^postgres(ql)?:\/\//.test(text)) return { kind: 'postgres', url: text };
+    ctx.addIssue({ code: 'custom', message: 'must be sqlite:<file> or postgres://user:pass@host:5432/db' });
+    return { kind: 'sqlite', path: undefined };
+  });
+
 const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1),
   dataDir: z.string().min(1),
+  store: StoreSchema,
+  pgPoolSize: z.coerce.number('must be a number').int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
+  pgStatementTimeoutMs: z.coerce
+    .number('must be a number of seconds')
+    .min(0, 'must be 0 (no limit) or more seconds')
+    .max(3600, 'must be at most 3600 seconds')
+    .transform((seconds) => Math.round(seconds * 1000)),
   region: z.string().regex(/^[a-z0-9-]+$/, 'must look like us-east-1'),
   accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits'),
   baseUrl: z
@@ -120,6 +156,9 @@ const SCHEMA_KEYS = {
   port: 'port',
   host: 'host',
   dataDir: 'data-dir',
+  store: 'store',
+  pgPoolSize: 'pg-pool-size',
+  pgStatementTimeoutMs: 'pg-statement-timeout',
   region: 'region',
   accountId: 'account-id',
   baseUrl: 'base-url',
@@ -153,7 +192,7 @@ export function usage(): string {
   const credentials =
     `  (no flag)            access keys for --auth sigv4: ACCESS_KEY_ID:SECRET:ACCOUNT_ID[,...]\n` +
     `                       env WHARF_CREDENTIALS, or credentials: in the config file`;
-  return `Usage: wharf [options]\n\nWharf: an SQS-compatible message broker on SQLite.\n\n${config}\n${lines.join('\n')}\n${credentials}\n  --help               show this help\n`;
+  return `Usage: wharf [options]\n\nWharf: an SQS-compatible message broker on SQLite or PostgreSQL.\n\n${config}\n${lines.join('\n')}\n${credentials}\n  --help               show this help\n`;
 }
 
 /** Flags that may be given bare (`--test-controls`), meaning `on`. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ACTIONS } from './actions/registry.js';
 import { assembleWharf } from './assemble.js';
 import { parseConfig } from './config.js';
@@ -9,7 +9,10 @@ import { Lifecycle } from './core/lifecycle.js';
 import { createLogger } from './logging.js';
 import { installShutdown } from './shutdown.js';
 import { ProvisionError, provisionQueues } from './provision-queues.js';
+import { openPostgresStorage } from './storage/postgres/postgres-storage.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import type { Storage } from './storage/storage.js';
+import type { Config } from './config.js';
 import { readTlsFiles, reloadOnSighup, type TlsFiles } from './tls.js';
 
 async function main(): Promise<void> {
@@ -18,9 +21,7 @@ async function main(): Promise<void> {
   if ('error' in parsed) return exitWithConfigError(parsed.error);
   const { config } = parsed;
   const log = createLogger(config);
-  mkdirSync(config.dataDir, { recursive: true });
-  const dataFile = join(config.dataDir, 'wharf.db');
-  const storage = openSqliteStorage({ path: dataFile, durability: config.durability, defaultAccountId: config.accountId });
+  const { storage, dataFile } = await openStore(config);
   const lifecycle = new Lifecycle();
   const tlsFiles: TlsFiles | undefined =
     config.tlsCert !== undefined && config.tlsKey !== undefined ? { certFile: config.tlsCert, keyFile: config.tlsKey } : undefined;
@@ -89,6 +90,25 @@ async function main(): Promise<void> {
     },
     'wharf listening',
   );
+}
+
+/** The store the config names: the SQLite file (the default) or a PostgreSQL database shared by nodes. */
+async function openStore(config: Config): Promise<{ storage: Storage; dataFile: string }> {
+  const { store } = config;
+  if (store.kind === 'postgres') {
+    const storage = await openPostgresStorage({
+      url: store.url,
+      poolSize: config.pgPoolSize,
+      statementTimeoutMs: config.pgStatementTimeoutMs,
+    });
+    // The URL without its password, for the startup line.
+    const shown = new URL(store.url);
+    if (shown.password) shown.password = '***';
+    return { storage, dataFile: shown.toString() };
+  }
+  const dataFile = store.path ?? join(config.dataDir, 'wharf.db');
+  mkdirSync(dirname(dataFile), { recursive: true });
+  return { storage: openSqliteStorage({ path: dataFile, durability: config.durability, defaultAccountId: config.accountId }), dataFile };
 }
 
 function exitWithConfigError(message: string): never {

@@ -49,7 +49,8 @@ async function claimWithLongPoll(
     if (result.messages.length === request.max) ctx.waiters.notify(request.queueId, 1);
     const done = result.messages.length > 0 || ctx.clock.now() >= deadline;
     if (done || ctx.request.signal.aborted || ctx.waiters.closed) return result;
-    const until = Math.min(deadline, result.nextVisibleAt ?? deadline);
+    // A shared-database store bounds the wait, so a lost wake-up from another node only delays a message.
+    const until = Math.min(deadline, result.nextVisibleAt ?? deadline, ctx.clock.now() + (ctx.storage.pollFallbackMs ?? Infinity));
     await ctx.waiters.wait(request.queueId, { until, signal: ctx.request.signal, sinceVersion: version });
   }
 }

@@ -214,7 +214,32 @@ export interface MaintenanceResult {
   unblockedQueues: QueueId[];
 }
 
+/** Events a shared-database backend hears from other nodes (see postgres/notifier.ts). */
+export interface RemoteChanges {
+  /** Up to `count` messages may have become receivable in the queue: wake that many long polls. */
+  messagesAvailable(queueId: QueueId, count: number): void;
+  /** The queue was deleted on another node: end its long polls. */
+  queueDeleted(queueId: QueueId): void;
+  /** A move task was created or changed on another node. */
+  moveTasksChanged(): void;
+  /** Notifications may have been missed (the listener reconnected): every long poll should look again. */
+  resync(): void;
+}
+
 export interface Storage {
+  /**
+   * Shared-database backends only: long polls look again at least this often, so a lost cross-node
+   * wake-up delays a message by at most this long and never strands it. Undefined: wake-ups are reliable.
+   */
+  readonly pollFallbackMs?: number;
+  /** Shared-database backends only: delivers other nodes' changes (assemble.ts wires them to waiters). */
+  watchRemoteChanges?(listener: RemoteChanges): void;
+  /**
+   * Cluster-wide single runner: true when this node holds the lease `name` for the next `ttlMs` (taking
+   * it if it is free or expired, renewing it if it is already this node's). Undefined: one node, always true.
+   */
+  holdLease?(name: string, ttlMs: number): Promise<boolean>;
+
   createQueue(queue: NewQueue, now: number, recreateDelayMs: number): Promise<CreateQueueResult>;
   /** Served from an in-memory cache that every queue write keeps coherent (see storage/queue-cache.ts). */
   getQueue(account: string, name: string): Promise<QueueRecord | undefined>;

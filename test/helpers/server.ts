@@ -10,6 +10,9 @@ import { limitsFor } from '../../src/core/limits.js';
 import { WaitRegistry } from '../../src/core/waiters.js';
 import { MoveTaskRunner } from '../../src/actions/move-tasks/runner.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import { openPostgresStorage } from '../../src/storage/postgres/postgres-storage.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { createDatabase } from './postgres.js';
 import { metricsRoute } from '../../src/api/metrics-route.js';
 import { PrometheusMetrics } from '../../src/observability/metrics.js';
 import { Authenticator } from '../../src/api/auth/authenticator.js';
@@ -24,6 +27,24 @@ export interface TestServer {
 }
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * The backend e2e suites run on: SQLite, or PostgreSQL when WHARF_TEST_BACKEND=postgres (the vitest
+ * project `postgres`, see vitest.config.ts). The same dataDir reopens the same database, so restart tests
+ * work on both.
+ */
+export const testBackend = process.env['WHARF_TEST_BACKEND'] === 'postgres' ? 'postgres' : 'sqlite';
+const databases = new Map<string, string>();
+
+async function openTestStorage(dataDir: string): Promise<Storage> {
+  if (testBackend === 'sqlite') return openSqliteStorage({ path: join(dataDir, 'wharf.db') });
+  let url = databases.get(dataDir);
+  if (!url) {
+    url = await createDatabase('e2e');
+    databases.set(dataDir, url);
+  }
+  return openPostgresStorage({ url, poolSize: 5 });
+}
 
 /** The real app on 127.0.0.1 and a random port, with a file-backed SQLite store in a temp dir. */
 export interface ServerOptions {
@@ -40,7 +61,7 @@ export interface ServerOptions {
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-e2e-'));
-  const storage = openSqliteStorage({ path: join(dataDir, 'wharf.db') });
+  const storage = await openTestStorage(dataDir);
   const clock = systemClock;
   const services: Services = {
     storage,
@@ -53,6 +74,12 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const metrics = options.metrics ? new PrometheusMetrics({ storage, now: () => clock.now() }) : undefined;
   services.metrics = metrics;
   const moveTasks = new MoveTaskRunner(services);
+  storage.watchRemoteChanges?.({
+    messagesAvailable: (queueId, count) => services.waiters.notify(queueId, count),
+    queueDeleted: (queueId) => services.waiters.forget(queueId),
+    moveTasksChanged: () => moveTasks.wake(),
+    resync: () => services.waiters.recheckAll(),
+  });
   const app: FastifyInstance = await buildApp({
     services: { ...services, onMoveTaskChanged: () => moveTasks.wake() },
     actions: ACTIONS,

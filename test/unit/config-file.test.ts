@@ -21,6 +21,9 @@ describe('config file', () => {
 port: 9400
 host: 127.0.0.1
 dataDir: /var/lib/wharf
+store: postgres://wharf:secret@db:5432/wharf
+pgPoolSize: 20
+pgStatementTimeout: 2
 region: eu-west-1
 accountId: "123456789012"
 baseUrl: http://wharf:9400/
@@ -39,6 +42,9 @@ testControls: on
         port: 9500,
         host: '127.0.0.1',
         dataDir: '/var/lib/wharf',
+        store: { kind: 'postgres', url: 'postgres://wharf:secret@db:5432/wharf' },
+        pgPoolSize: 20,
+        pgStatementTimeoutMs: 2000,
         region: 'ap-south-1',
         accountId: '123456789012',
         baseUrl: 'http://wharf:9400',

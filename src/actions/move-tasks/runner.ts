@@ -7,6 +7,13 @@ import type { MoveTaskRecord, QueueId, QueueRecord } from '../../core/types.js';
 /** Messages moved per transaction when a task has no rate limit (AWS: "system optimised"). */
 const UNLIMITED_BATCH = 100;
 const TICK_MS = 1_000;
+/**
+ * With a shared database (several nodes), each task runs on the node holding its lease; the holder renews
+ * it every tick, and if it dies the others, which keep ticking while a task they do not hold is RUNNING,
+ * take the task over once the lease has expired. A batch commits its moves and its count together, so a
+ * takeover mid-task neither repeats nor skips a message.
+ */
+const TASK_LEASE_MS = 5_000;
 
 /**
  * Runs message move tasks in the background, one batch per transaction, so requests are never blocked
@@ -62,6 +69,7 @@ export class MoveTaskRunner {
     const byArn = new Map(queues.map((queue) => [queueArnOf(identity.region, queue), queue]));
     let unlimitedWork = false;
     for (const task of tasks) {
+      if (storage.holdLease && !(await storage.holdLease(`move-task:${task.taskId}`, TASK_LEASE_MS))) continue;
       const moved = await this.advance(task, byArn);
       if (moved > 0 && task.maxPerSecond === null) unlimitedWork = true;
     }
