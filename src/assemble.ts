@@ -23,6 +23,8 @@ export interface AssembleOptions {
   storage: Storage;
   identity: ServerIdentity;
   maxMessageBytes: number;
+  /** --max-request-bytes-in-flight; derived from maxMessageBytes when absent. */
+  maxRequestBytesInFlight?: number;
   log: Logger;
   /** A pino logger fastify shares, or undefined for none. */
   logger?: pino.Logger;
@@ -55,7 +57,10 @@ export async function assembleWharf(options: AssembleOptions): Promise<Assembled
     storage,
     clock,
     waiters,
-    limits: limitsFor(options.maxMessageBytes),
+    limits: limitsFor(
+      options.maxMessageBytes,
+      options.maxRequestBytesInFlight === undefined ? {} : { maxRequestBytesInFlight: options.maxRequestBytesInFlight },
+    ),
     identity: options.identity,
     log,
     lifecycle: options.lifecycle,

@@ -6,7 +6,7 @@ import { ACTIONS } from '../../src/actions/registry.js';
 import { buildApp } from '../../src/app.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { Services } from '../../src/core/context.js';
-import { limitsFor } from '../../src/core/limits.js';
+import { type Limits, limitsFor } from '../../src/core/limits.js';
 import { WaitRegistry } from '../../src/core/waiters.js';
 import { MoveTaskRunner } from '../../src/actions/move-tasks/runner.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
@@ -24,7 +24,15 @@ export interface TestServer {
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The real app on 127.0.0.1 and a random port, with a file-backed SQLite store in a temp dir. */
-export async function startServer(options: { maxMessageBytes?: number; dataDir?: string; metrics?: boolean } = {}): Promise<TestServer> {
+export interface StartServerOptions {
+  maxMessageBytes?: number;
+  dataDir?: string;
+  metrics?: boolean;
+  /** Replaces derived limits, e.g. a small in-flight limit a test can reach. */
+  limits?: Partial<Omit<Limits, 'maxMessageBytes'>>;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-e2e-'));
   const storage = openSqliteStorage({ path: join(dataDir, 'wharf.db') });
   const clock = systemClock;
@@ -32,7 +40,7 @@ export async function startServer(options: { maxMessageBytes?: number; dataDir?:
     storage,
     clock,
     waiters: new WaitRegistry(clock),
-    limits: limitsFor(options.maxMessageBytes ?? 1_048_576),
+    limits: limitsFor(options.maxMessageBytes ?? 1_048_576, options.limits),
     identity: { region: 'us-east-1', accountId: '000000000000' },
     log: silentLog,
   };
