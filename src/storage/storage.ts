@@ -16,7 +16,8 @@
 //  - The queue cache (storage/queue-cache.ts) is invalidated by this node's writes; other nodes' writes
 //    must invalidate it too (LISTEN/NOTIFY on the same channel as long-poll wake-ups).
 //  - Approximate counts are kept in memory from this node's writes (sqlite/message-counts.ts); a shared
-//    database keeps them in a table or estimates them.
+//    database keeps them in a table or estimates them. The in-flight limit of a receive (maxInFlight) is
+//    checked against them: free while a queue holds fewer messages than the limit.
 //  - Long-poll wake-ups (core/waiters.ts) are in-process; another node's send must reach them.
 
 /** The queue was deleted (or never existed) when the operation ran. */
@@ -93,6 +94,11 @@ export interface ReceiveRequest {
   redrive: RedriveTarget | null;
   /** FIFO ReceiveRequestAttemptId: a retry within 5 minutes returns the same messages. */
   attemptId?: string;
+  /**
+   * The queue's in-flight limit: a receive claims no more than would bring the messages in flight to this
+   * number (it may be approximate, like the counts; it must not cost a count of the queue per receive).
+   */
+  maxInFlight: number;
 }
 
 export interface ReceiveResult {
@@ -105,6 +111,8 @@ export interface ReceiveResult {
   nextVisibleAt: number | null;
   /** Queues that received messages by redrive during this call, so their waiters can be woken. */
   redrivenTo: QueueId[];
+  /** True when nothing was claimed because maxInFlight messages are already in flight. */
+  inFlightLimitReached: boolean;
 }
 
 /**

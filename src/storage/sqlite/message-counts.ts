@@ -91,6 +91,17 @@ export function prepareMessageCounts(db: Database.Database) {
       return [...totals.keys()];
     },
 
+    /**
+     * How many more messages may go in flight before the queue holds `max` in flight. A queue that holds no
+     * more than `max` messages in all cannot reach it, so the in-memory total answers most calls and
+     * nothing is counted; only a deeper queue counts its in-flight range (reused for a second when large).
+     */
+    roomInFlight(queueId: number, now: number, max: number): number {
+      const total = (totals.get(queueId) ?? 0) + (group.get(queueId) ?? 0) + (operation.get(queueId) ?? 0);
+      if (total <= max) return Number.POSITIVE_INFINITY;
+      return max - this.queueStats(queueId, now).inFlight;
+    },
+
     queueStats(queueId: number, now: number): QueueStats {
       const total = totals.get(queueId) ?? 0;
       let hidden = largeRanges.get(queueId);

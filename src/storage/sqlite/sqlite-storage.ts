@@ -53,7 +53,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const stats = prepareStats(db);
   const attempts = prepareAttempts(db, groups);
   const send = prepareSend(db, deps);
-  const receive = prepareReceive(db, { reads, fifoWalk, fairWalk, relocate, attempts, stats });
+  const receive = prepareReceive(db, { reads, fifoWalk, fairWalk, relocate, attempts, stats, counts });
   const handles = prepareHandles(db, deps);
   const moveTasks = prepareMoveTasks(db, { reads, groups, relocate, fifoWalk });
   const maintenance = prepareMaintenance(db, deps);

@@ -10,6 +10,7 @@ import {
   expectStats,
   message,
   receive,
+  refOf,
   send,
   useStorage,
 } from './fixtures.js';
@@ -72,6 +73,26 @@ export function messageContract(make: MakeStorage): void {
       await send(storage(), queue.id, T0, 'a', 'b', 'c');
       expect(bodies(await receive(storage(), queue, T0, { max: 2 }))).toEqual(['a', 'b']);
       expect(bodies(await receive(storage(), queue, T0, { max: 2 }))).toEqual(['c']);
+    });
+
+    it('claims no more than would pass maxInFlight, and reports when the limit is reached', async () => {
+      // given 6 messages and a limit of 4 in flight
+      const queue = await createQueue(storage(), 'q');
+      await send(storage(), queue.id, T0, 'a', 'b', 'c', 'd', 'e', 'f');
+      // when
+      const first = await receive(storage(), queue, T0, { max: 3, maxInFlight: 4 });
+      const second = await receive(storage(), queue, T0, { max: 3, maxInFlight: 4 });
+      const third = await receive(storage(), queue, T0, { max: 3, maxInFlight: 4 });
+      // then
+      expect(bodies(first)).toEqual(['a', 'b', 'c']);
+      expect(bodies(second)).toEqual(['d']);
+      expect(second.inFlightLimitReached).toBe(false);
+      expect(third).toMatchObject({ messages: [], inFlightLimitReached: true, nextVisibleAt: T0 + 30 * SECOND });
+      // and a delete, or a visibility timeout running out, makes room again
+      expect(await storage().deleteMessages(queue.id, [{ ref: refOf(queue, first.messages[0]!), allowStale: false }], T0)).toEqual(['ok']);
+      expect(bodies(await receive(storage(), queue, T0, { max: 3, maxInFlight: 4 }))).toEqual(['e']);
+      // (f has been visible since T0, the others since their timeouts ran out at T0 + 30 s)
+      expect(bodies(await receive(storage(), queue, T0 + 30 * SECOND, { max: 10, maxInFlight: 4 }))).toEqual(['f', 'b', 'c', 'd']);
     });
 
     it('hides a received message until its visibility timeout ends, then redelivers it', async () => {

@@ -70,7 +70,7 @@ export function queueContract(make: MakeStorage): void {
       expect(await storage().deleteQueue(queue.id, T0)).toBe(false);
       expect(await storage().getQueue('orders')).toBeUndefined();
       await expectStats(storage(), queue, T0, {});
-      expect(await storage().receiveMessages({ queueId: queue.id, fifo: false, max: 1, visibilityMs: 0, now: T0, redrive: null })).toBe(
+      expect(await storage().receiveMessages({ queueId: queue.id, fifo: false, max: 1, visibilityMs: 0, maxInFlight: 120_000, now: T0, redrive: null })).toBe(
         'queueGone',
       );
     });
@@ -188,7 +188,7 @@ export function queueContract(make: MakeStorage): void {
       await storage().deleteQueue(queue.id, T0);
       // when / then
       expect(await storage().sendMessages(queue.id, [message('late', T0)], T0)).toBe('queueGone');
-      expect(await storage().receiveMessages({ queueId: queue.id, fifo: false, max: 1, visibilityMs: 0, now: T0, redrive: null })).toBe('queueGone');
+      expect(await storage().receiveMessages({ queueId: queue.id, fifo: false, max: 1, visibilityMs: 0, maxInFlight: 120_000, now: T0, redrive: null })).toBe('queueGone');
       expect(await storage().tagQueue(queue.id, { a: '1' }, 50)).toBe('queueGone');
       expect(await storage().untagQueue(queue.id, ['a'])).toBe('queueGone');
       expect(await storage().purgeQueue(queue.id, T0, MINUTE)).toBe('queueGone');
