@@ -52,6 +52,12 @@ export interface QueueUpdate {
   attributes: StoredQueueAttributes;
   retentionMs: number;
   deadLetterTargetArn: string | null;
+  /**
+   * A FIFO queue's new DelaySeconds in ms when it changed, else null. AWS applies a FIFO queue's delay
+   * retroactively (delay-queues docs): every message not yet received becomes visible at its enqueue
+   * time plus this delay, earlier or later than before. Standard queues' delays are not retroactive.
+   */
+  retroactiveDelayMs: number | null;
 }
 
 export type CreateQueueResult =

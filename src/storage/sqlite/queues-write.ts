@@ -18,6 +18,12 @@ export const queueWritesSql = {
   // AWS applies a changed retention to messages already queued. Uses messages_visibility (queue_id prefix).
   recomputeExpiry: `UPDATE messages INDEXED BY messages_visibility SET expires_at = enqueued_at + @retentionMs
     WHERE queue_id = @id`,
+  // FIFO delay change (retroactive, as AWS): messages never received move to enqueue time + the new delay.
+  // Uses messages_visibility (queue_id prefix; receive_count is covered).
+  redelay: `UPDATE messages INDEXED BY messages_visibility SET visible_at = enqueued_at + @delayMs
+    WHERE queue_id = @id AND receive_count = 0`,
+  // message_groups primary key prefix: the groups whose heads the new delays may have moved.
+  groupsOfQueue: `SELECT group_id FROM message_groups WHERE queue_id = ?`,
   // Uses messages_visibility (queue_id prefix; expires_at is covered).
   deleteExpiredOfQueue: `DELETE FROM messages INDEXED BY messages_visibility
     WHERE queue_id = @id AND expires_at <= @now RETURNING group_id`,
@@ -48,6 +54,8 @@ export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueRe
     update: db.prepare<object>(queueWritesSql.update),
     recomputeExpiry: db.prepare<{ id: number; retentionMs: number }>(queueWritesSql.recomputeExpiry),
     deleteExpiredOfQueue: db.prepare<{ id: number; now: number }, string>(queueWritesSql.deleteExpiredOfQueue).pluck(),
+    redelay: db.prepare<{ id: number; delayMs: number }>(queueWritesSql.redelay),
+    groupsOfQueue: db.prepare<[number], string>(queueWritesSql.groupsOfQueue).pluck(),
     delete: db.prepare<[number], string>(queueWritesSql.delete).pluck(),
     rememberDeleted: db.prepare<{ name: string; now: number }>(queueWritesSql.rememberDeleted),
     purgeMessages: db.prepare<[number]>(queueWritesSql.purgeMessages),
@@ -107,6 +115,10 @@ export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueRe
         const expiredGroups = s.deleteExpiredOfQueue.all({ id, now });
         counts.add(id, -expiredGroups.length);
         for (const groupId of new Set(expiredGroups)) groups.refresh(id, groupId, before.mode, now);
+      }
+      if (update.retroactiveDelayMs !== null) {
+        s.redelay.run({ id, delayMs: update.retroactiveDelayMs });
+        for (const groupId of s.groupsOfQueue.all(id)) groups.refresh(id, groupId, before.mode, now);
       }
       return byIdOrThrow(id);
     },

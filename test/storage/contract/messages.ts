@@ -166,7 +166,7 @@ export function messageContract(make: MakeStorage): void {
       await send(storage(), queue.id, T0, 'old');
       await send(storage(), queue.id, T0 + 2 * MINUTE, 'new');
       // when
-      await storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 2 * MINUTE, deadLetterTargetArn: null }), T0 + 3 * MINUTE);
+      await storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 2 * MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null }), T0 + 3 * MINUTE);
       // then
       await expectStats(storage(), queue, T0 + 3 * MINUTE, { visible: 1 });
       expect(bodies(await receive(storage(), queue, T0 + 3 * MINUTE))).toEqual(['new']);
@@ -176,7 +176,7 @@ export function messageContract(make: MakeStorage): void {
     it('a lengthened retention keeps messages longer', async () => {
       const queue = await createQueue(storage(), 'q', { retentionMs: MINUTE });
       await send(storage(), queue.id, T0, 'a');
-      await storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 10 * MINUTE, deadLetterTargetArn: null }), T0);
+      await storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 10 * MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null }), T0);
       expect(bodies(await receive(storage(), queue, T0 + 5 * MINUTE))).toEqual(['a']);
     });
 

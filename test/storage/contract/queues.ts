@@ -108,14 +108,14 @@ export function queueContract(make: MakeStorage): void {
       // when
       const updated = await storage().editQueue(
         queue.id,
-        () => ({ attributes: { VisibilityTimeout: '60' }, retentionMs: 2 * MINUTE, deadLetterTargetArn: arnOf('dlq') }),
+        () => ({ attributes: { VisibilityTimeout: '60' }, retentionMs: 2 * MINUTE, deadLetterTargetArn: arnOf('dlq'), retroactiveDelayMs: null }),
         T0 + MINUTE,
       );
       // then
       expect(updated).toMatchObject({ attributes: { VisibilityTimeout: '60' }, lastModifiedAt: T0 + MINUTE, createdAt: T0 });
       expect((await storage().listDeadLetterSources(arnOf('dlq'), { limit: 10 })).map((q) => q.id)).toEqual([queue.id]);
       expect(
-        await storage().editQueue(999_999, () => ({ attributes: {}, retentionMs: MINUTE, deadLetterTargetArn: null }), T0),
+        await storage().editQueue(999_999, () => ({ attributes: {}, retentionMs: MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null }), T0),
       ).toBe('queueGone');
     });
 
@@ -125,7 +125,7 @@ export function queueContract(make: MakeStorage): void {
       const addAttribute = (name: string) =>
         storage().editQueue(
           queue.id,
-          (current) => ({ attributes: { ...current.attributes, [name]: '1' }, retentionMs: MINUTE, deadLetterTargetArn: null }),
+          (current) => ({ attributes: { ...current.attributes, [name]: '1' }, retentionMs: MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null }),
           T0,
         );
       // when
@@ -137,7 +137,7 @@ export function queueContract(make: MakeStorage): void {
     it('changes nothing when an edit throws, and rejects with its error', async () => {
       // given
       const queue = await createQueue(storage(), 'orders');
-      await storage().editQueue(queue.id, () => ({ attributes: { VisibilityTimeout: '30' }, retentionMs: MINUTE, deadLetterTargetArn: null }), T0);
+      await storage().editQueue(queue.id, () => ({ attributes: { VisibilityTimeout: '30' }, retentionMs: MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null }), T0);
       // when
       const edit = storage().editQueue(queue.id, () => { throw new RangeError('refused'); }, T0 + MINUTE);
       // then
@@ -151,7 +151,7 @@ export function queueContract(make: MakeStorage): void {
       expect((await storage().getQueue('orders'))?.tags).toEqual({});
       // when
       await storage().tagQueue(queue.id, { team: 'a' }, 50);
-      await storage().editQueue(queue.id, () => ({ attributes: { DelaySeconds: '5' }, retentionMs: MINUTE, deadLetterTargetArn: null }), T0);
+      await storage().editQueue(queue.id, () => ({ attributes: { DelaySeconds: '5' }, retentionMs: MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null }), T0);
       await storage().purgeQueue(queue.id, T0 + SECOND, MINUTE);
       // then
       expect(await storage().getQueue('orders')).toMatchObject({ tags: { team: 'a' }, attributes: { DelaySeconds: '5' }, lastPurgedAt: T0 + SECOND });
