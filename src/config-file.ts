@@ -36,6 +36,7 @@ const FileSchema = z.strictObject({
   logFormat: z.string().optional(),
   maxMessageSize: z.union([z.string(), z.number().int()]).optional(),
   maxRequestBytesInFlight: z.union([z.string(), z.number().int()]).optional(),
+  diskReserve: z.union([z.string(), z.number().int()]).optional(),
   durability: z.string().optional(),
   metrics: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),
   console: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),

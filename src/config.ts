@@ -28,6 +28,11 @@ const OPTIONS = {
     help: 'request bodies held at once before answering RequestThrottled (default: 16 × max message size, at least 64MiB)',
     fallback: undefined,
   },
+  'disk-reserve': {
+    env: 'WHARF_DISK_RESERVE',
+    help: 'free disk space kept for receives and deletes: sends are refused below it, and a reserve file of this size is released when the disk fills (0: off)',
+    fallback: '32MiB',
+  },
   durability: {
     env: 'WHARF_DURABILITY',
     help: 'full: fsync before answering (default); relaxed: may lose the last writes on power loss',
@@ -97,6 +102,11 @@ const ConfigSchema = z.object({
     })
     .pipe(z.number().min(MIN_REQUEST_BYTES_IN_FLIGHT, `must be at least ${MIN_REQUEST_BYTES_IN_FLIGHT} bytes (1MiB)`))
     .optional(),
+  diskReserveBytes: z.string().transform((text, ctx) => {
+    const bytes = parseSize(text);
+    if (bytes === null) ctx.addIssue({ code: 'custom', message: 'must be a byte count such as 0, 33554432 or 32MiB' });
+    return bytes ?? 0;
+  }),
   durability: z.enum(['full', 'relaxed']),
   console: z.enum(['on', 'off']).transform((value) => value === 'on'),
   logFormat: z.enum(['json', 'pretty']),
@@ -129,6 +139,7 @@ const SCHEMA_KEYS = {
   logLevel: 'log-level',
   maxMessageBytes: 'max-message-size',
   maxRequestBytesInFlight: 'max-request-bytes-in-flight',
+  diskReserveBytes: 'disk-reserve',
   durability: 'durability',
   logFormat: 'log-format',
   metrics: 'metrics',

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   mkdirSync(config.dataDir, { recursive: true });
   const dataFile = join(config.dataDir, 'wharf.db');
-  const storage = openSqliteStorage({ path: dataFile, durability: config.durability });
+  const storage = openSqliteStorage({ path: dataFile, durability: config.durability, diskReserveBytes: config.diskReserveBytes });
   const lifecycle = new Lifecycle();
   const { app, services, startBackground, stopBackground } = await assembleWharf({
     storage,
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       dataFile,
       maxMessageBytes,
       maxRequestBytesInFlight: services.limits.maxRequestBytesInFlight,
+      diskReserveBytes: config.diskReserveBytes,
       durability,
       configFile: configFile ?? null,
       metrics: config.metrics,

@@ -19,6 +19,9 @@
 //    database keeps them in a table or estimates them. The in-flight limit of a receive (maxInFlight) is
 //    checked against them: free while a queue holds fewer messages than the limit.
 //  - Long-poll wake-ups (core/waiters.ts) are in-process; another node's send must reach them.
+//  - Disk full (sqlite/space-guard.ts): writes that grow the store are refused below a free-space mark so
+//    that deletes and claims keep room; ping() reports 'readOnly' meanwhile. A server database reports its
+//    own condition (PostgreSQL: a failed write with disk_full, SQLSTATE 53100) and maps it the same way.
 
 /** The queue was deleted (or never existed) when the operation ran. */
 export type QueueGone = 'queueGone';
@@ -213,6 +216,8 @@ export interface MaintenanceResult {
   unblockedQueues: QueueId[];
 }
 
+export type StoreHealth = 'writable' | 'readOnly';
+
 export interface Storage {
   createQueue(queue: NewQueue, now: number, recreateDelayMs: number): Promise<CreateQueueResult>;
   /** Served from an in-memory cache that every queue write keeps coherent (see storage/queue-cache.ts). */
@@ -269,9 +274,16 @@ export interface Storage {
    */
   reset(): Promise<void>;
 
-  /** Removes expired messages and deduplication entries; safe to call at any interval. */
-  /** Throws when the store cannot answer (for GET /health). */
-  ping(): Promise<void>;
+  /**
+   * For GET /health: throws when the store cannot answer; 'readOnly' while it refuses writes that grow it
+   * (sendMessages, createQueue, tagQueue and createMoveTask reject with StoreUnavailable) to keep its
+   * remaining disk space for receives, deletes and purges, so consumers can drain a full disk.
+   */
+  ping(): Promise<StoreHealth>;
+  /**
+   * Removes expired messages and deduplication entries; safe to call at any interval. Also re-measures the
+   * free space, so that a read-only store turns writable again once space returns.
+   */
   maintenance(now: number): Promise<MaintenanceResult>;
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import type { Services } from '../../src/core/context.js';
 import { type Limits, limitsFor } from '../../src/core/limits.js';
 import { WaitRegistry } from '../../src/core/waiters.js';
 import { MoveTaskRunner } from '../../src/actions/move-tasks/runner.js';
+import type { OpenOptions } from '../../src/storage/sqlite/open.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { metricsRoute } from '../../src/api/metrics-route.js';
 import { PrometheusMetrics } from '../../src/observability/metrics.js';
@@ -30,11 +31,13 @@ export interface StartServerOptions {
   metrics?: boolean;
   /** Replaces derived limits, e.g. a small in-flight limit a test can reach. */
   limits?: Partial<Omit<Limits, 'maxMessageBytes'>>;
+  /** Store options beyond the path, e.g. a page cap that fills the store like a full disk. */
+  storage?: Omit<OpenOptions, 'path'>;
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-e2e-'));
-  const storage = openSqliteStorage({ path: join(dataDir, 'wharf.db') });
+  const storage = openSqliteStorage({ ...options.storage, path: join(dataDir, 'wharf.db') });
   const clock = systemClock;
   const services: Services = {
     storage,

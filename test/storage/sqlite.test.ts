@@ -105,6 +105,9 @@ describe('sqlite storage', () => {
     expect((refusal as StoreUnavailable).reason).toBe('the disk is full');
     // and once space returns, the same store takes writes again, with no restart and nothing damaged
     storage.database.pragma(`max_page_count = ${pages + 400}`);
+    expect(await storage.ping()).toBe('readOnly');
+    await storage.maintenance(T0);
+    expect(await storage.ping()).toBe('writable');
     await send(storage, queue.id, T0, body(5000));
     expect(stored()).toBe(acknowledged + 1);
     expect(await storage.queueStats(queue.id, T0)).toEqual({ visible: acknowledged + 1, inFlight: 0, delayed: 0 });
@@ -193,6 +196,7 @@ describe('sqlite storage', () => {
     const batcher = new WriteBatcher(db, {
       operationDone: (succeeded) => hooks.push(succeeded ? 'op ok' : 'op failed'),
       groupDone: (committed) => hooks.push(committed ? 'committed' : 'failed'),
+      storeFull: () => hooks.push('full'),
     });
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     let insideTransaction = false;

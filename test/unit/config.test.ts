@@ -19,6 +19,7 @@ describe('config', () => {
       logLevel: 'info',
       maxMessageBytes: 1_048_576,
       maxRequestBytesInFlight: undefined,
+      diskReserveBytes: 32 * 1024 * 1024,
       durability: 'full',
       console: true,
       logFormat: 'json',
@@ -47,6 +48,14 @@ describe('config', () => {
     expect(parseConfig(['--max-request-bytes-in-flight', '1000'], {})).toMatchObject({
       error: expect.stringMatching(/--max-request-bytes-in-flight \(WHARF_MAX_REQUEST_BYTES_IN_FLIGHT\): must be at least/),
     });
+  });
+
+  it('takes the disk reserve from --disk-reserve, WHARF_DISK_RESERVE or the file, 0 turning it off', () => {
+    expect(configOf(['--disk-reserve', '0']).diskReserveBytes).toBe(0);
+    expect(configOf([], { WHARF_DISK_RESERVE: '256MiB' }).diskReserveBytes).toBe(256 * 1024 * 1024);
+    const fromFile = parseConfig(['--config', 'w.yaml'], {}, () => 'diskReserve: 1GiB\n');
+    expect('config' in fromFile && fromFile.config.diskReserveBytes).toBe(1024 ** 3);
+    expect(parseConfig(['--disk-reserve', 'lots'], {})).toMatchObject({ error: expect.stringMatching(/--disk-reserve \(WHARF_DISK_RESERVE\)/) });
   });
 
   it('turns the web console off with --console off', () => {

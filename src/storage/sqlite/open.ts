@@ -11,7 +11,16 @@ export interface OpenOptions {
    * 'relaxed': synchronous=NORMAL; in WAL mode a power loss may drop the last commits, never corrupt.
    */
   durability?: Durability;
+  /**
+   * Free space kept for draining (see space-guard.ts): sends are refused below it, and a reserve file of
+   * this size is released when the disk fills anyway. Default 0, both off (tests and embedded stores);
+   * the server passes --disk-reserve (32 MiB unless configured).
+   */
+  diskReserveBytes?: number;
+  /** PRAGMA max_page_count: caps the database's size (tests use it to fill the store without filling a disk). */
+  maxPageCount?: number;
 }
+
 
 const BUSY_TIMEOUT_MS = 5_000;
 
@@ -26,6 +35,7 @@ export function openDatabase(options: OpenOptions): Database.Database {
     // Cascades remove payloads with their message and everything of a deleted queue.
     db.pragma('foreign_keys = ON');
     migrate(db);
+    if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
     return db;
   } catch (error) {
     db.close();

@@ -18,7 +18,10 @@ import { prepareMessageCounts } from './message-counts.js';
 import { prepareAttempts } from './receive-attempts.js';
 import { prepareRelocate } from './relocate.js';
 import { prepareReset } from './reset.js';
+import { createSpaceGuard } from './space-guard.js';
 import { type WriteStats, WriteBatcher } from './write-batcher.js';
+import { StoreUnavailable } from '../../core/errors.js';
+import type { MessageToSend } from '../storage.js';
 
 // The better-sqlite3 adapter of the Storage port. Every statement is prepared once, here, when the store
 // opens. Every mutating method goes through the WriteBatcher (group commit, one SAVEPOINT per call);
@@ -28,13 +31,30 @@ export interface SqliteStorage extends Storage {
   /** For tests and diagnostics (EXPLAIN QUERY PLAN, counters); not part of the port. */
   readonly database: Database.Database;
   readonly writeStats: Readonly<WriteStats>;
+  /** Bytes the store can still write before sends are refused, as the space guard last estimated. */
+  readonly roomBytes: number;
 }
+
+/** A write that would grow the store while the space guard keeps the room for draining. */
+const diskFull = () => new StoreUnavailable('the disk is full');
+
+const sendBytes = (messages: MessageToSend[]) =>
+  messages.reduce((sum, { message }) => sum + message.body.length + JSON.stringify(message.attributes).length, 0);
 
 export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const db = openDatabase(options);
   const reads = prepareQueueReads(db);
   const counts = prepareMessageCounts(db);
+  const reserve = options.diskReserveBytes ?? 0;
+  const guard = createSpaceGuard(db, {
+    path: options.path === ':memory:' ? null : options.path,
+    markBytes: reserve,
+    reserveBytes: reserve,
+  });
+  // Writes that add to the store wait for the room to return; the rest (receive, delete, purge, ...) go on.
+  const grow = <T>(run: () => T): Promise<T> => (guard.readOnly ? Promise.reject(diskFull()) : write(run));
   const batcher = new WriteBatcher(db, {
+    storeFull: () => guard.full(),
     operationDone: (succeeded) => counts.operationDone(succeeded),
     groupDone: (committed) => {
       counts.groupDone(committed);
@@ -64,8 +84,11 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   return {
     database: db,
     writeStats: batcher.stats,
+    get roomBytes() {
+      return guard.roomBytes;
+    },
 
-    createQueue: (queue, now, recreateDelayMs) => write(() => queueWrites.create(queue, now, recreateDelayMs)),
+    createQueue: (queue, now, recreateDelayMs) => grow(() => queueWrites.create(queue, now, recreateDelayMs)),
     getQueue: async (name) => reads.byName(name),
     getQueueById: async (id) => reads.byId(id),
     listQueues: async (request) => reads.list(request),
@@ -74,13 +97,14 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     deleteQueue: (id, now) => write(() => queueWrites.delete(id, now)),
     purgeQueue: (id, now, minIntervalMs) => write(() => queueWrites.purge(id, now, minIntervalMs)),
     tagQueue: (id, tags, maxTags) =>
-      write(() => queueWrites.tag(id, tags, maxTags)).catch((error: unknown) => {
+      grow(() => queueWrites.tag(id, tags, maxTags)).catch((error: unknown) => {
         if (error instanceof TagLimitExceeded) return 'overLimit' as const;
         throw error;
       }),
     untagQueue: (id, keys) => write(() => queueWrites.untag(id, keys)),
 
-    sendMessages: (queueId, messages, now) => write(() => send(queueId, messages, now)),
+    sendMessages: (queueId, messages, now) =>
+      guard.admit(sendBytes(messages), messages.length) ? write(() => send(queueId, messages, now)) : Promise.reject(diskFull()),
     receiveMessages: (request) => write(() => receive(request)),
     deleteMessages: (queueId, requests, now) => write(() => handles.deleteMessages(queueId, requests, now)),
     changeVisibilities: (queueId, changes, now) => write(() => handles.changeVisibilities(queueId, changes, now)),
@@ -89,7 +113,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     ...preparePeek(db),
     oldestMessageSentAt: async (queueId, now) => oldest.oldestSentAt(queueId, now),
 
-    createMoveTask: (task) => write(() => moveTasks.create(task)),
+    createMoveTask: (task) => grow(() => moveTasks.create(task)),
     getMoveTask: async (taskId) => moveTasks.get(taskId),
     listMoveTasks: async (sourceQueueId, limit) => moveTasks.list(sourceQueueId, limit),
     activeMoveTasks: async () => moveTasks.active(),
@@ -101,9 +125,11 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
 
     ping: async () => {
       pingStatement.get();
+      return guard.readOnly ? 'readOnly' : 'writable';
     },
 
     maintenance: async (now) => {
+      guard.refresh();
       let expiredMessages = 0;
       const unblocked = new Set<number>();
       // Only queues that hold messages can have expired ones; each chunk is its own write, so requests

@@ -131,7 +131,7 @@ export function messageContract(make: MakeStorage): void {
 
     it('reports nothing pending on an empty queue', async () => {
       const queue = await createQueue(storage(), 'q');
-      expect(await receive(storage(), queue, T0)).toEqual({ messages: [], nextVisibleAt: null, redrivenTo: [] });
+      expect(await receive(storage(), queue, T0)).toEqual({ messages: [], nextVisibleAt: null, redrivenTo: [], inFlightLimitReached: false });
       expect(await storage().nextVisibleAt(queue.id, T0)).toBeNull();
     });
 
