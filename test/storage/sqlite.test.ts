@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fairWalkSql } from '../../src/storage/sqlite/claim-fair.js';
 import { fifoWalkSql } from '../../src/storage/sqlite/claim-fifo.js';
+import { bulkDeleteSql } from '../../src/storage/sqlite/bulk-delete.js';
 import { groupsSql } from '../../src/storage/sqlite/groups.js';
 import { maintenanceSql } from '../../src/storage/sqlite/maintenance.js';
 import { handlesSql } from '../../src/storage/sqlite/messages-handles.js';
@@ -68,7 +69,7 @@ describe('sqlite storage', () => {
     // when
     const storage = openSqliteStorage({ path });
     // then
-    expect(storage.database.pragma('user_version', { simple: true })).toBe(2);
+    expect(storage.database.pragma('user_version', { simple: true })).toBe(3);
     const modes = storage.database.prepare('SELECT name, fair FROM queues ORDER BY id').all();
     expect(modes).toEqual([{ name: 'plain', fair: 0 }, { name: 'fair', fair: 1 }, { name: 'q.fifo', fair: 0 }]);
     expect(storage.database.prepare('SELECT count(*) FROM message_groups WHERE queue_id = 1').pluck().get()).toBe(0);
@@ -120,7 +121,7 @@ describe('sqlite storage', () => {
     const newer = new Database(path);
     newer.pragma('user_version = 99');
     newer.close();
-    expect(() => openSqliteStorage({ path })).toThrow('database schema version 99 is newer than this build supports (2)');
+    expect(() => openSqliteStorage({ path })).toThrow('database schema version 99 is newer than this build supports (3)');
   });
 
   it('keeps queues, messages, handles, deduplication and tasks across a reopen', async () => {
@@ -255,13 +256,15 @@ describe('sqlite storage', () => {
       ...prefixed('fairWalk', fairWalkSql), ...prefixed('stats', statsSql), ...prefixed('attempts', attemptsSql),
       ...prefixed('receive', receiveSql), ...prefixed('handles', handlesSql), ...prefixed('moveTasks', moveTasksSql),
       ...prefixed('maintenance', maintenanceSql), ...prefixed('counts', countsSql), ...prefixed('peek', peekSql),
+      ...prefixed('bulk', bulkDeleteSql),
     };
     // Scanning json_each walks the bound array of at most one batch of seqs, and a subquery scan walks the
     // rows of a subquery bounded by its LIMIT: neither is a table.
     const isTableScan = (line: string) =>
       line.startsWith('SCAN') && !line.startsWith('SCAN json_each') && !line.startsWith('SCAN (subquery');
     // Runs once when the store opens, to load every queue's message total; never on a request.
-    const scanAllowed = new Set(['counts.totals']);
+    // bulk.pending walks a partial index that holds only the queues being purged or deleted.
+    const scanAllowed = new Set(['counts.totals', 'bulk.pending']);
     // A handful of RUNNING/CANCELLING tasks are sorted in memory; nothing else may sort.
     // The peek's outer query sorts only its page (the inner one reads the index in order).
     const sortAllowed = new Set(['moveTasks.active', 'peek.peek']);

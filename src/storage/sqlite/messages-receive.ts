@@ -21,6 +21,9 @@ import type { Stats } from './messages-stats.js';
 const CLAIM_SET = `receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, @now),
       received_at = @now, visible_at = @visibleAt, receipt_token = @token || seq`;
 
+/** How often a long poll on a queue being purged looks again (a deep purge takes seconds). */
+const PURGE_POLL_MS = 100;
+
 export const receiveSql = {
   // messages primary key. Only hot-row columns change; the payload row is never rewritten.
   claim: `UPDATE messages SET ${CLAIM_SET} WHERE seq = @seq RETURNING *`,
@@ -145,6 +148,12 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
     if (request.attemptId !== undefined) {
       const replayed = deps.attempts.replay(queueId, request.attemptId, now, visibleAt, queue.mode);
       if (replayed) return { messages: toClaimed(replayed), nextVisibleAt: null, redrivenTo: [], inFlightLimitReached: false };
+    }
+
+    // A purge whose chunks are still being deleted (bulk-delete.ts): nothing is claimed until it is done,
+    // so no purged message is delivered; long polls look again shortly.
+    if (queue.purgeSeq !== null) {
+      return { messages: [], nextVisibleAt: now + PURGE_POLL_MS, redrivenTo: [], inFlightLimitReached: false };
     }
 
     // Replays above are already in flight; new claims stay within the queue's in-flight limit.

@@ -10,16 +10,18 @@ import { QUEUE_COLUMNS, type QueueRow, type QueueState, toQueueRecord, toQueueSt
 
 export const queuesSql = {
   // Uses the UNIQUE autoindex on name.
-  byName: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.name = ?`,
-  byId: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.id = ?`,
+  // Deleted queues whose messages are still being removed (bulk-delete.ts) are invisible to every read.
+  byName: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.name = ? AND q.deleted = 0`,
+  byId: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.id = ? AND q.deleted = 0`,
   // A case-sensitive prefix as a range on the name autoindex: [prefix, prefix + U+10FFFF). The substr test
   // keeps it exact; LIKE would be case-insensitive and could not use the index.
   list: `SELECT ${QUEUE_COLUMNS} FROM queues q
     WHERE q.name >= @prefix AND q.name < @upper AND q.name > @after AND substr(q.name, 1, length(@prefix)) = @prefix
+      AND q.deleted = 0
     ORDER BY q.name LIMIT @limit`,
   // Uses queues_dead_letter_target (dead_letter_target_arn, name).
   deadLetterSources: `SELECT ${QUEUE_COLUMNS} FROM queues q
-    WHERE q.dead_letter_target_arn = @arn AND q.name > @after
+    WHERE q.dead_letter_target_arn = @arn AND q.name > @after AND q.deleted = 0
     ORDER BY q.name LIMIT @limit`,
 } as const;
 

@@ -2,7 +2,7 @@
 // Times are epoch-ms INTEGERs. Every index names the query it serves; an index that serves no query is a bug.
 // Bump SCHEMA_VERSION (PRAGMA user_version) and add a migration step in open.ts when this changes.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // Standard messages never carry a deduplication id and FIFO messages always do, so dedup_id tells the two
 // apart inside an index definition: each group index holds only the messages whose queue type reads it.
@@ -24,6 +24,9 @@ CREATE INDEX messages_group_order ON messages (queue_id, group_id, seq) WHERE de
 // console's peek and oldest message (ORDER BY expires_at, seq).
 const EXPIRY_INDEX = `CREATE INDEX messages_expiry ON messages (queue_id, expires_at, seq);`;
 
+// Queues whose messages are being deleted in chunks after a PurgeQueue or DeleteQueue (bulk-delete.ts).
+const BULK_DELETE_INDEX = `CREATE INDEX queues_bulk_delete ON queues (id) WHERE purge_seq IS NOT NULL;`;
+
 /** Steps from version N-1 to N, run in one transaction by open.ts. */
 export const MIGRATIONS: Record<number, string> = {
   2: `
@@ -36,6 +39,10 @@ DROP INDEX messages_group_order;
 ${GROUP_INDEXES}
 DROP INDEX messages_expiry;
 ${EXPIRY_INDEX}`,
+  3: `
+ALTER TABLE queues ADD COLUMN purge_seq INTEGER;
+ALTER TABLE queues ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));
+${BULK_DELETE_INDEX}`,
 };
 
 export const SCHEMA = `
@@ -52,8 +59,15 @@ CREATE TABLE queues (
   fair INTEGER NOT NULL DEFAULT 0 CHECK (fair IN (0, 1)),
   created_at INTEGER NOT NULL,
   last_modified_at INTEGER NOT NULL,
-  last_purged_at INTEGER
+  last_purged_at INTEGER,
+  -- Set by PurgeQueue and DeleteQueue: the queue's messages with seq <= purge_seq are gone for every read
+  -- and are deleted in chunks (bulk-delete.ts), so neither request holds the writer for the whole queue.
+  purge_seq INTEGER,
+  -- 1 for a deleted queue whose messages are still being deleted: renamed out of the way (a queue of the
+  -- same name may be created) and invisible to every read; the row goes with its last message.
+  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 ) STRICT;
+${BULK_DELETE_INDEX}
 
 -- listDeadLetterSources: WHERE dead_letter_target_arn = ? AND name > ? ORDER BY name.
 CREATE INDEX queues_dead_letter_target ON queues (dead_letter_target_arn, name)

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Storage } from '../storage.js';
+import { prepareBulkDelete } from './bulk-delete.js';
 import { prepareFairWalk } from './claim-fair.js';
 import { prepareFifoWalk } from './claim-fifo.js';
 import { prepareGroups } from './groups.js';
@@ -66,7 +67,8 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
 
   const groups = prepareGroups(db, (queueId) => reads.invalidate(queueId));
   const deps = { reads, groups, counts };
-  const queueWrites = prepareQueueWrites(db, deps);
+  const bulk = prepareBulkDelete(db, deps);
+  const queueWrites = prepareQueueWrites(db, { ...deps, bulk });
   const relocate = prepareRelocate(db, deps);
   const fifoWalk = prepareFifoWalk(db, groups);
   const fairWalk = prepareFairWalk(db, groups);
@@ -81,6 +83,31 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const oldest = prepareOldest(db);
   const reset = prepareReset(db, deps);
 
+  // Chunks of purged and deleted queues (bulk-delete.ts), one write each, so requests interleave; one loop
+  // at a time. Every CHECKPOINT_EVERY chunks the WAL is checkpointed (PASSIVE: never waits on a reader), and
+  // truncated at the end, so a deep purge leaves no WAL of its size behind. A write refused (a full disk)
+  // ends the loop; the next maintenance tick starts it again, as it does for chunks left by a restart.
+  const CHECKPOINT_EVERY = 25;
+  let reaping: Promise<void> | null = null;
+  const reap = (now: number): Promise<void> => {
+    reaping ??= (async () => {
+      let chunks = 0;
+      for (let ids = bulk.pending(); ids.length > 0 && db.open; ids = bulk.pending()) {
+        for (const id of ids) {
+          while (db.open && !(await write(() => bulk.step(id, now)))) {
+            if (++chunks % CHECKPOINT_EVERY === 0 && !db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+          }
+        }
+      }
+      if (chunks > 0 && db.open && !db.inTransaction) db.pragma('wal_checkpoint(TRUNCATE)');
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        reaping = null;
+      });
+    return reaping;
+  };
+
   return {
     database: db,
     writeStats: batcher.stats,
@@ -94,8 +121,16 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     listQueues: async (request) => reads.list(request),
     listDeadLetterSources: async (arn, request) => reads.deadLetterSources(arn, request),
     editQueue: (id, edit, now) => write(() => queueWrites.edit(id, edit, now)),
-    deleteQueue: (id, now) => write(() => queueWrites.delete(id, now)),
-    purgeQueue: (id, now, minIntervalMs) => write(() => queueWrites.purge(id, now, minIntervalMs)),
+    deleteQueue: (id, now) =>
+      write(() => queueWrites.delete(id, now)).then((deleted) => {
+        if (deleted) void reap(now);
+        return deleted;
+      }),
+    purgeQueue: (id, now, minIntervalMs) =>
+      write(() => queueWrites.purge(id, now, minIntervalMs)).then((outcome) => {
+        if (outcome === 'purged') void reap(now);
+        return outcome;
+      }),
     tagQueue: (id, tags, maxTags) =>
       grow(() => queueWrites.tag(id, tags, maxTags)).catch((error: unknown) => {
         if (error instanceof TagLimitExceeded) return 'overLimit' as const;
@@ -130,6 +165,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
 
     maintenance: async (now) => {
       guard.refresh();
+      void reap(now);
       let expiredMessages = 0;
       const unblocked = new Set<number>();
       // Only queues that hold messages can have expired ones; each chunk is its own write, so requests
@@ -148,6 +184,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
       if (!db.open) return;
       batcher.close();
       db.close();
+      await reaping;
     },
   };
 }
