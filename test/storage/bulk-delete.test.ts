@@ -102,6 +102,28 @@ describe('bulk deletes', () => {
     await storage.close();
   });
 
+  it('applies a shorter retention to a deep queue in chunks, without a long stall', async () => {
+    // given 20,000 messages sent at T0 under a long retention, and one sent later
+    const { storage } = await deepStore();
+    const queue = await createQueue(storage, 'deep', { retentionMs: 60 * 60_000 });
+    await fill(storage, queue.id, DEPTH);
+    await send(storage, queue.id, T0 + 5 * 60_000, 'recent');
+    const pending = storage.database.prepare('SELECT rederive_to_seq FROM queues WHERE id = ?').pluck();
+    // when the retention becomes 2 minutes, 5 minutes after the first sends
+    const now = T0 + 5 * 60_000;
+    const stall = await longestStall(async () => {
+      await storage.editQueue(queue.id, () => ({ attributes: {}, retentionMs: 2 * 60_000, deadLetterTargetArn: null, retroactiveDelayMs: null }), now);
+      await expect.poll(() => pending.get(queue.id), { timeout: 30_000, interval: 20 }).toBeNull();
+    });
+    // then the old messages have expired and only the recent one is delivered
+    expect(stall).toBeLessThan(STALL_BUDGET_MS);
+    expect(await storage.queueStats(queue.id, now)).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+    expect(bodies(await receive(storage, queue, now))).toEqual(['recent']);
+    await storage.maintenance(now);
+    expect(messagesOf(storage, queue.id)).toBe(1);
+    await storage.close();
+  });
+
   it('finishes the chunks a restart left behind on the next maintenance', async () => {
     // given a purge cut short by closing the store
     const { storage, path } = await deepStore();

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fairWalkSql } from '../../src/storage/sqlite/claim-fair.js';
 import { fifoWalkSql } from '../../src/storage/sqlite/claim-fifo.js';
 import { bulkDeleteSql } from '../../src/storage/sqlite/bulk-delete.js';
+import { rederiveSql } from '../../src/storage/sqlite/rederive.js';
 import { groupsSql } from '../../src/storage/sqlite/groups.js';
 import { maintenanceSql } from '../../src/storage/sqlite/maintenance.js';
 import { handlesSql } from '../../src/storage/sqlite/messages-handles.js';
@@ -256,7 +257,7 @@ describe('sqlite storage', () => {
       ...prefixed('fairWalk', fairWalkSql), ...prefixed('stats', statsSql), ...prefixed('attempts', attemptsSql),
       ...prefixed('receive', receiveSql), ...prefixed('handles', handlesSql), ...prefixed('moveTasks', moveTasksSql),
       ...prefixed('maintenance', maintenanceSql), ...prefixed('counts', countsSql), ...prefixed('peek', peekSql),
-      ...prefixed('bulk', bulkDeleteSql),
+      ...prefixed('bulk', bulkDeleteSql), ...prefixed('rederive', rederiveSql),
     };
     // Scanning json_each walks the bound array of at most one batch of seqs, and a subquery scan walks the
     // rows of a subquery bounded by its LIMIT: neither is a table.

@@ -40,8 +40,9 @@ export const bulkDeleteSql = {
   groupsOfQueue: `SELECT group_id FROM message_groups WHERE queue_id = ?`,
   // Cascades to what is left of the queue: groups, deduplication history, attempts, tags, move tasks.
   dropDeleted: `DELETE FROM queues WHERE id = ?`,
-  // Uses queues_bulk_delete (partial: only queues with a mark).
-  pending: `SELECT id FROM queues INDEXED BY queues_bulk_delete WHERE purge_seq IS NOT NULL`,
+  // Uses queues_background (partial: only queues with background work; its WHERE is repeated whole).
+  pending: `SELECT id FROM queues INDEXED BY queues_background
+    WHERE purge_seq IS NOT NULL OR rederive_to_seq IS NOT NULL`,
 } as const;
 
 export type BulkDelete = ReturnType<typeof prepareBulkDelete>;
@@ -94,7 +95,7 @@ export function prepareBulkDelete(db: Database.Database, deps: { reads: QueueRea
       return step(id, now);
     },
     step,
-    /** Queues with chunks left (after a restart, or while a purge or delete is under way). */
+    /** Queues with chunks left, of a purge, a delete or a settings change (after a restart, too). */
     pending(): number[] {
       return s.pending.all();
     },

@@ -86,6 +86,11 @@ export function prepareMessageCounts(db: Database.Database) {
       }
     },
 
+    /** The queue's messages, this write's changes included. */
+    total(queueId: number): number {
+      return (totals.get(queueId) ?? 0) + (group.get(queueId) ?? 0) + (operation.get(queueId) ?? 0);
+    },
+
     /** Queues that held messages at the last commit. */
     queuesWithMessages(): number[] {
       return [...totals.keys()];
@@ -97,7 +102,7 @@ export function prepareMessageCounts(db: Database.Database) {
      * nothing is counted; only a deeper queue counts its in-flight range (reused for a second when large).
      */
     roomInFlight(queueId: number, now: number, max: number): number {
-      const total = (totals.get(queueId) ?? 0) + (group.get(queueId) ?? 0) + (operation.get(queueId) ?? 0);
+      const total = this.total(queueId);
       if (total <= max) return Number.POSITIVE_INFINITY;
       return max - this.queueStats(queueId, now).inFlight;
     },

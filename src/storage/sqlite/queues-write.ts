@@ -2,9 +2,8 @@ import type Database from 'better-sqlite3';
 import type { QueueRecord } from '../../core/types.js';
 import type { CreateQueueResult, NewQueue, PurgeOutcome, QueueGone, QueueUpdate, TagOutcome } from '../storage.js';
 import type { BulkDelete } from './bulk-delete.js';
-import type { GroupOps } from './groups.js';
-import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
+import type { Rederive } from './rederive.js';
 
 // Queue writes. Each function runs inside one write-batcher operation (a SAVEPOINT of the group commit).
 
@@ -16,18 +15,6 @@ export const queueWritesSql = {
   forgetDeleted: `DELETE FROM deleted_queues WHERE name = ?`,
   update: `UPDATE queues SET attributes_json = @attributesJson, retention_ms = @retentionMs,
     dead_letter_target_arn = @deadLetterTargetArn, last_modified_at = @now WHERE id = @id`,
-  // AWS applies a changed retention to messages already queued. Uses messages_visibility (queue_id prefix).
-  recomputeExpiry: `UPDATE messages INDEXED BY messages_visibility SET expires_at = enqueued_at + @retentionMs
-    WHERE queue_id = @id`,
-  // FIFO delay change (retroactive, as AWS): messages never received move to enqueue time + the new delay.
-  // Uses messages_visibility (queue_id prefix; receive_count is covered).
-  redelay: `UPDATE messages INDEXED BY messages_visibility SET visible_at = enqueued_at + @delayMs
-    WHERE queue_id = @id AND receive_count = 0`,
-  // message_groups primary key prefix: the groups whose heads the new delays may have moved.
-  groupsOfQueue: `SELECT group_id FROM message_groups WHERE queue_id = ?`,
-  // Uses messages_visibility (queue_id prefix; expires_at is covered).
-  deleteExpiredOfQueue: `DELETE FROM messages INDEXED BY messages_visibility
-    WHERE queue_id = @id AND expires_at <= @now RETURNING group_id`,
   rememberDeleted: `INSERT INTO deleted_queues (name, deleted_at) VALUES (@name, @now)
     ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`,
   // A deleted queue's tags and tasks go at once (its messages in chunks, bulk-delete.ts): primary key prefix
@@ -50,18 +37,14 @@ export type QueueWrites = ReturnType<typeof prepareQueueWrites>;
 
 export function prepareQueueWrites(
   db: Database.Database,
-  deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts; bulk: BulkDelete },
+  deps: { reads: QueueReads; bulk: BulkDelete; rederive: Rederive },
 ) {
-  const { reads, groups, counts, bulk } = deps;
+  const { reads, bulk, rederive } = deps;
   const s = {
     deletedAt: db.prepare<[string], number>(queueWritesSql.deletedAt).pluck(),
     insert: db.prepare<object, number>(queueWritesSql.insert).pluck(),
     forgetDeleted: db.prepare<[string]>(queueWritesSql.forgetDeleted),
     update: db.prepare<object>(queueWritesSql.update),
-    recomputeExpiry: db.prepare<{ id: number; retentionMs: number }>(queueWritesSql.recomputeExpiry),
-    deleteExpiredOfQueue: db.prepare<{ id: number; now: number }, string>(queueWritesSql.deleteExpiredOfQueue).pluck(),
-    redelay: db.prepare<{ id: number; delayMs: number }>(queueWritesSql.redelay),
-    groupsOfQueue: db.prepare<[number], string>(queueWritesSql.groupsOfQueue).pluck(),
     dropTags: db.prepare<[number]>(queueWritesSql.dropTags),
     dropTasks: db.prepare<[number]>(queueWritesSql.dropTasks),
     rememberDeleted: db.prepare<{ name: string; now: number }>(queueWritesSql.rememberDeleted),
@@ -114,16 +97,9 @@ export function prepareQueueWrites(
         now,
       });
       reads.invalidate(id);
-      if (update.retentionMs !== before.retentionMs) {
-        s.recomputeExpiry.run({ id, retentionMs: update.retentionMs });
-        // Drop what the shorter retention expired now, so group heads and counts stay exact.
-        const expiredGroups = s.deleteExpiredOfQueue.all({ id, now });
-        counts.add(id, -expiredGroups.length);
-        for (const groupId of new Set(expiredGroups)) groups.refresh(id, groupId, before.mode, now);
-      }
-      if (update.retroactiveDelayMs !== null) {
-        s.redelay.run({ id, delayMs: update.retroactiveDelayMs });
-        for (const groupId of s.groupsOfQueue.all(id)) groups.refresh(id, groupId, before.mode, now);
+      const retentionChanged = update.retentionMs !== before.retentionMs;
+      if (retentionChanged || update.retroactiveDelayMs !== null) {
+        rederive.settingsChanged(reads.info(id)!, retentionChanged, update.retroactiveDelayMs, now);
       }
       return byIdOrThrow(id);
     },

@@ -24,8 +24,10 @@ CREATE INDEX messages_group_order ON messages (queue_id, group_id, seq) WHERE de
 // console's peek and oldest message (ORDER BY expires_at, seq).
 const EXPIRY_INDEX = `CREATE INDEX messages_expiry ON messages (queue_id, expires_at, seq);`;
 
-// Queues whose messages are being deleted in chunks after a PurgeQueue or DeleteQueue (bulk-delete.ts).
-const BULK_DELETE_INDEX = `CREATE INDEX queues_bulk_delete ON queues (id) WHERE purge_seq IS NOT NULL;`;
+// Queues with background work on their messages: chunks of a PurgeQueue or DeleteQueue (bulk-delete.ts),
+// or of a retention or FIFO delay change being applied to the messages already queued (rederive.ts).
+const BULK_DELETE_INDEX = `CREATE INDEX queues_background ON queues (id)
+  WHERE purge_seq IS NOT NULL OR rederive_to_seq IS NOT NULL;`;
 
 /** Steps from version N-1 to N, run in one transaction by open.ts. */
 export const MIGRATIONS: Record<number, string> = {
@@ -42,6 +44,9 @@ ${EXPIRY_INDEX}`,
   3: `
 ALTER TABLE queues ADD COLUMN purge_seq INTEGER;
 ALTER TABLE queues ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));
+ALTER TABLE queues ADD COLUMN fifo_delay_ms INTEGER;
+ALTER TABLE queues ADD COLUMN rederive_from_seq INTEGER;
+ALTER TABLE queues ADD COLUMN rederive_to_seq INTEGER;
 ${BULK_DELETE_INDEX}`,
 };
 
@@ -65,7 +70,13 @@ CREATE TABLE queues (
   purge_seq INTEGER,
   -- 1 for a deleted queue whose messages are still being deleted: renamed out of the way (a queue of the
   -- same name may be created) and invisible to every read; the row goes with its last message.
-  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+  -- A FIFO queue's DelaySeconds in ms once it has been changed (it then applies to queued messages too).
+  fifo_delay_ms INTEGER,
+  -- A deep queue's retention or FIFO delay change is applied to messages with seq in (from, to] in chunks
+  -- (rederive.ts); both NULL when nothing is pending.
+  rederive_from_seq INTEGER,
+  rederive_to_seq INTEGER
 ) STRICT;
 ${BULK_DELETE_INDEX}
 

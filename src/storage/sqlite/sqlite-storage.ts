@@ -18,6 +18,7 @@ import { prepareQueueWrites, TagLimitExceeded } from './queues-write.js';
 import { prepareMessageCounts } from './message-counts.js';
 import { prepareAttempts } from './receive-attempts.js';
 import { prepareRelocate } from './relocate.js';
+import { prepareRederive } from './rederive.js';
 import { prepareReset } from './reset.js';
 import { createSpaceGuard } from './space-guard.js';
 import { type WriteStats, WriteBatcher } from './write-batcher.js';
@@ -68,7 +69,8 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const groups = prepareGroups(db, (queueId) => reads.invalidate(queueId));
   const deps = { reads, groups, counts };
   const bulk = prepareBulkDelete(db, deps);
-  const queueWrites = prepareQueueWrites(db, { ...deps, bulk });
+  const rederive = prepareRederive(db, deps);
+  const queueWrites = prepareQueueWrites(db, { ...deps, bulk, rederive });
   const relocate = prepareRelocate(db, deps);
   const fifoWalk = prepareFifoWalk(db, groups);
   const fairWalk = prepareFairWalk(db, groups);
@@ -83,7 +85,8 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const oldest = prepareOldest(db);
   const reset = prepareReset(db, deps);
 
-  // Chunks of purged and deleted queues (bulk-delete.ts), one write each, so requests interleave; one loop
+  // Chunks of purged and deleted queues (bulk-delete.ts) and of settings applied to the messages of deep
+  // queues (rederive.ts), one write each, so requests interleave; one loop
   // at a time. Every CHECKPOINT_EVERY chunks the WAL is checkpointed (PASSIVE: never waits on a reader), and
   // truncated at the end, so a deep purge leaves no WAL of its size behind. A write refused (a full disk)
   // ends the loop; the next maintenance tick starts it again, as it does for chunks left by a restart.
@@ -94,7 +97,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
       let chunks = 0;
       for (let ids = bulk.pending(); ids.length > 0 && db.open; ids = bulk.pending()) {
         for (const id of ids) {
-          while (db.open && !(await write(() => bulk.step(id, now)))) {
+          while (db.open && !(await write(() => bulk.step(id, now) && rederive.step(id, now)))) {
             if (++chunks % CHECKPOINT_EVERY === 0 && !db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
           }
         }
@@ -120,7 +123,11 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     getQueueById: async (id) => reads.byId(id),
     listQueues: async (request) => reads.list(request),
     listDeadLetterSources: async (arn, request) => reads.deadLetterSources(arn, request),
-    editQueue: (id, edit, now) => write(() => queueWrites.edit(id, edit, now)),
+    editQueue: (id, edit, now) =>
+      write(() => queueWrites.edit(id, edit, now)).then((queue) => {
+        void reap(now);
+        return queue;
+      }),
     deleteQueue: (id, now) =>
       write(() => queueWrites.delete(id, now)).then((deleted) => {
         if (deleted) void reap(now);
