@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreUnavailable } from '../../src/core/errors.js';
 import { openSqliteStorage, type SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
@@ -8,6 +9,7 @@ import { T0, bodies, createQueue, receive, refOf, send } from './contract/fixtur
 
 // A full disk, unprivileged: PRAGMA max_page_count caps the database as a full file system would (the
 // space guard counts it as the room left). Consumers must be able to drain; sends wait for the room.
+// And a database locked by another process must not freeze the event loop (the last test).
 
 const dir = mkdtempSync(join(tmpdir(), 'wharf-disk-full-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,6 +94,30 @@ describe('a full disk', () => {
     expect(await storage.ping()).toBe('writable');
     await send(storage, queue.id, T0, 'again');
     expect(storage.database.pragma('integrity_check', { simple: true })).toBe('ok');
+    await storage.close();
+  });
+});
+
+describe('a database locked by another process', () => {
+  it('refuses the write within tens of milliseconds, without freezing the event loop, and takes it once the lock is gone', async () => {
+    // given another connection holding the write lock
+    const path = join(dir, `locked-${++counter}.db`);
+    const storage = openSqliteStorage({ path });
+    const queue = await createQueue(storage, 'q');
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    // when
+    const started = performance.now();
+    const refusal = await send(storage, queue.id, T0, 'blocked').catch((error: unknown) => error);
+    const waitedMs = performance.now() - started;
+    // then
+    expect(refusal).toBeInstanceOf(StoreUnavailable);
+    expect((refusal as StoreUnavailable).reason).toBe('the database is busy');
+    expect(waitedMs).toBeLessThan(1_000);
+    other.exec('ROLLBACK');
+    other.close();
+    await send(storage, queue.id, T0, 'after');
+    expect(bodies(await receive(storage, queue, T0))).toEqual(['after']);
     await storage.close();
   });
 });

@@ -22,7 +22,12 @@ export interface OpenOptions {
 }
 
 
-const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long a write waits for another process's lock (a backup, the sqlite3 shell). SQLite's busy handler
+ * sleeps on the calling thread, which here is the event loop: 5 s froze every request, /health included.
+ * Past this the write answers ServiceUnavailable (503), which the SDKs retry with backoff.
+ */
+const BUSY_TIMEOUT_MS = 50;
 
 export function openDatabase(options: OpenOptions): Database.Database {
   const db = new Database(options.path);
@@ -30,7 +35,6 @@ export function openDatabase(options: OpenOptions): Database.Database {
     // WAL: readers never block the writer and a commit is one append (plus fsync with FULL).
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'relaxed' ? 'NORMAL' : 'FULL'}`);
-    // Another process (a backup, the sqlite3 shell) may hold the lock briefly.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Cascades remove payloads with their message and everything of a deleted queue.
     db.pragma('foreign_keys = ON');
