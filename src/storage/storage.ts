@@ -19,6 +19,10 @@
 //    database keeps them in a table or estimates them. The in-flight limit of a receive (maxInFlight) is
 //    checked against them: free while a queue holds fewer messages than the limit.
 //  - Long-poll wake-ups (core/waiters.ts) are in-process; another node's send must reach them.
+//  - Bulk work in chunks: purgeQueue, deleteQueue and editQueue (a new retention or FIFO delay applied to
+//    queued messages) must not hold the store for a deep queue; SQLite marks the queue and finishes in
+//    chunks of its own writes (bulk-delete.ts, rederive.ts). PostgreSQL can do the same, or detach a
+//    purged queue's rows by partition.
 //  - Disk full (sqlite/space-guard.ts): writes that grow the store are refused below a free-space mark so
 //    that deletes and claims keep room; ping() reports 'readOnly' meanwhile. A server database reports its
 //    own condition (PostgreSQL: a failed write with disk_full, SQLSTATE 53100) and maps it the same way.
@@ -232,11 +236,18 @@ export interface Storage {
    * an error it throws aborts the change and rejects the promise with that error.
    */
   editQueue(id: QueueId, edit: (queue: QueueRecord) => QueueUpdate, now: number): Promise<QueueRecord | QueueGone>;
-  /** Deletes the queue with its messages, tags and tasks; remembers the name and time. False when gone. */
+  /**
+   * Deletes the queue with its messages, tags and tasks; remembers the name and time. False when gone.
+   * From the moment it resolves the queue and its messages are gone for every method (and a queue created
+   * under the name is a new queue); a backend may remove a deep queue's rows afterwards, in bounded chunks
+   * (SQLite: bulk-delete.ts), so that no single write holds the store for the whole queue.
+   */
   deleteQueue(id: QueueId, now: number): Promise<boolean>;
   /**
-   * Unless the last purge is less than minIntervalMs old: deletes every message and the FIFO deduplication
-   * history and records lastPurgedAt. The check and the purge are one transaction.
+   * Unless the last purge is less than minIntervalMs old: deletes every message sent so far and the FIFO
+   * deduplication history and records lastPurgedAt. The check and the purge are one transaction. As with
+   * deleteQueue, a deep queue's rows may go afterwards in chunks; until then receiveMessages claims nothing
+   * from the queue (no purged message is ever delivered) and answers a nextVisibleAt soon after `now`.
    */
   purgeQueue(id: QueueId, now: number, minIntervalMs: number): Promise<PurgeOutcome>;
   /** Adds or overwrites tags, unless the queue would then have more than maxTags. */
