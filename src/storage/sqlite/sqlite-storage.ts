@@ -86,10 +86,10 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const reset = prepareReset(db, deps);
 
   // Chunks of purged and deleted queues (bulk-delete.ts) and of settings applied to the messages of deep
-  // queues (rederive.ts), one write each, so requests interleave; one loop
-  // at a time. Every CHECKPOINT_EVERY chunks the WAL is checkpointed (PASSIVE: never waits on a reader), and
-  // truncated at the end, so a deep purge leaves no WAL of its size behind. A write refused (a full disk)
-  // ends the loop; the next maintenance tick starts it again, as it does for chunks left by a restart.
+  // queues (rederive.ts), one write each, so requests interleave; one loop at a time. Every
+  // CHECKPOINT_EVERY chunks the WAL is checkpointed (PASSIVE: never waits on a reader), and truncated at
+  // the end, so a deep purge leaves no WAL of its size behind. A write refused (a full disk) ends the
+  // loop; the next maintenance tick starts it again, as it does for chunks left by a restart.
   const CHECKPOINT_EVERY = 25;
   let reaping: Promise<void> | null = null;
   const reap = (now: number): Promise<void> => {
