@@ -47,8 +47,10 @@ long polls; 4 SendMessageBatch of 10; 5 FIFO send, then receive+delete, 16 group
 receive+delete of 1 MiB, 1.7 MB and 8 MiB messages; 7 server RSS while 16 clients send 8 MiB messages;
 8 send, then receive+delete of 10 KiB and 1 MiB messages; 9 depth: send, receive+delete, GetQueueAttributes
 and another queue's sends beside a GetQueueAttributes poller, on a 1,000-deep and a deep queue, with
-server RSS; 10 ListQueues, GetQueueUrl and a GET /metrics scrape among many queues; 11 a normal sender's latency alone and
-beside hostile Query requests (4,000 batch entries; 3,000 message attributes).
+server RSS; 10 ListQueues, GetQueueUrl and a GET /metrics scrape among
+many queues; 11 a normal sender's latency alone and
+beside hostile Query requests (4,000 batch entries; 3,000 message attributes); 12 PurgeQueue of the deep
+queue (--depth) and the latency of back-to-back ListQueues meanwhile (run with --only 12).
 `;
 
 export class UsageError extends Error {}

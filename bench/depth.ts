@@ -52,7 +52,7 @@ function atDepth(ctx: BenchContext, count: number, concurrency: number): Promise
   );
 }
 
-function prefill(ctx: BenchContext, queueUrl: string, count: number): Promise<Measurement> {
+export function prefill(ctx: BenchContext, queueUrl: string, count: number): Promise<Measurement> {
   const client = new SqsClient(ctx.endpoint, FILL_CONCURRENCY);
   let batches = 0;
   const op: Op = async () => {

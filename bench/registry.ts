@@ -3,6 +3,7 @@ import type { Feature, Scenario } from './context.js';
 import { depth } from './depth.js';
 import { hostile } from './hostile.js';
 import { longPollLatency } from './latency.js';
+import { purgeDeep } from './purge.js';
 import { manyQueues } from './queues.js';
 import { fifo, receiveDeleteSmall, sendBatchSmall, sendSmall } from './scenarios.js';
 import { BODY_SIZES, sizedMessages } from './sizes.js';
@@ -46,6 +47,7 @@ export const SCENARIOS: ScenarioEntry[] = [
   { id: 9, title: 'depth: shallow vs deep queue', run: depth, concurrencies: [16], compare: [16], once: true, showNotes: true },
   { id: 10, title: 'many queues: ListQueues, GetQueueUrl', run: manyQueues, concurrencies: [1], compare: [1], once: true },
   { id: 11, title: 'hostile Query requests beside a normal sender', run: hostile, concurrencies: [1], compare: [1], once: true, showNotes: true },
+  { id: 12, title: 'purge of a deep queue: the server meanwhile', run: purgeDeep, concurrencies: [1], compare: [1], once: true, showNotes: true },
 ];
 
-export const MAX_SCENARIO_ID = 11;
+export const MAX_SCENARIO_ID = 12;

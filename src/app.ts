@@ -6,6 +6,7 @@ import type { Authenticator } from './api/auth/authenticator.js';
 import { controlsRoute } from './api/controls-route.js';
 import { healthPlugin } from './api/health.js';
 import { debugEnabled, handleFrameworkError } from './api/dispatch.js';
+import { installRequestBudget } from './api/request-budget.js';
 import { sqsPlugin } from './api/sqs-plugin.js';
 import { consolePlugin, type ConsoleOptions } from './console/console-plugin.js';
 import type { TestControls } from './controls/test-controls.js';
@@ -47,6 +48,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (error, request, reply) => handleFrameworkError(error, request, reply, { services, actions, baseUrl, auth }),
   }) as unknown as FastifyInstance;
   app.addHook('onResponse', requestLog);
+  installRequestBudget(app, {
+    maxBytesInFlight: services.limits.maxRequestBytesInFlight,
+    maxRequestBodyBytes: services.limits.maxRequestBodyBytes,
+  });
   await app.register(healthPlugin, { services });
   await app.register(sqsPlugin, { services, actions, baseUrl, auth });
   if (options.testControls) await app.register(controlsRoute, { controls: options.testControls, prefix: '/_wharf' });

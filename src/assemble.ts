@@ -25,6 +25,8 @@ export interface AssembleOptions {
   storage: Storage;
   identity: ServerIdentity;
   maxMessageBytes: number;
+  /** --max-request-bytes-in-flight; derived from maxMessageBytes when absent. */
+  maxRequestBytesInFlight?: number;
   log: Logger;
   /** A pino logger fastify shares, or undefined for none. */
   logger?: pino.Logger;
@@ -61,7 +63,10 @@ export async function assembleWharf(options: AssembleOptions): Promise<Assembled
     storage,
     clock,
     waiters,
-    limits: limitsFor(options.maxMessageBytes),
+    limits: limitsFor(
+      options.maxMessageBytes,
+      options.maxRequestBytesInFlight === undefined ? {} : { maxRequestBytesInFlight: options.maxRequestBytesInFlight },
+    ),
     // Under --auth sigv4 each key has its own account, so a queue URL addresses the account it names.
     identity: { ...options.identity, multiAccount: options.keyring !== undefined },
     log,

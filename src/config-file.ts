@@ -38,6 +38,8 @@ const FileSchema = z.strictObject({
   logLevel: z.string().optional(),
   logFormat: z.string().optional(),
   maxMessageSize: z.union([z.string(), z.number().int()]).optional(),
+  maxRequestBytesInFlight: z.union([z.string(), z.number().int()]).optional(),
+  diskReserve: z.union([z.string(), z.number().int()]).optional(),
   durability: z.string().optional(),
   metrics: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),
   console: z.union([z.boolean(), z.enum(['on', 'off'])]).optional(),

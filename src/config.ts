@@ -35,6 +35,16 @@ const OPTIONS = {
     help: 'largest message a queue may allow, in bytes or with KiB/MiB (default 1MiB, as AWS)',
     fallback: '1MiB',
   },
+  'max-request-bytes-in-flight': {
+    env: 'WHARF_MAX_REQUEST_BYTES_IN_FLIGHT',
+    help: 'request bodies held at once before answering RequestThrottled (default: 16 × max message size, at least 64MiB)',
+    fallback: undefined,
+  },
+  'disk-reserve': {
+    env: 'WHARF_DISK_RESERVE',
+    help: 'free disk space kept for receives and deletes: sends are refused below it, and a reserve file of this size is released when the disk fills (0: off)',
+    fallback: '32MiB',
+  },
   durability: {
     env: 'WHARF_DURABILITY',
     help: 'full: fsync before answering (default); relaxed: may lose the last writes on power loss',
@@ -67,7 +77,10 @@ type OptionName = keyof typeof OPTIONS;
 /** Ceiling on --max-message-size: bodies are held in memory while a request is parsed (about 3× on the wire). */
 export const MAX_CONFIGURABLE_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2 };
+/** Below this a single ordinary batch could not be admitted next to another request. */
+const MIN_REQUEST_BYTES_IN_FLIGHT = 1024 * 1024;
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 
 export function parseSize(text: string): number | null {
   const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
@@ -124,6 +137,20 @@ const ConfigSchema = z.object({
         .min(MIN_MESSAGE_BYTES, `must be at least ${MIN_MESSAGE_BYTES} bytes`)
         .max(MAX_CONFIGURABLE_MESSAGE_BYTES, `must be at most ${MAX_CONFIGURABLE_MESSAGE_BYTES} bytes (64MiB)`),
     ),
+  maxRequestBytesInFlight: z
+    .string()
+    .transform((text, ctx) => {
+      const bytes = parseSize(text);
+      if (bytes === null) ctx.addIssue({ code: 'custom', message: 'must be a byte count such as 268435456, 512MiB' });
+      return bytes ?? 0;
+    })
+    .pipe(z.number().min(MIN_REQUEST_BYTES_IN_FLIGHT, `must be at least ${MIN_REQUEST_BYTES_IN_FLIGHT} bytes (1MiB)`))
+    .optional(),
+  diskReserveBytes: z.string().transform((text, ctx) => {
+    const bytes = parseSize(text);
+    if (bytes === null) ctx.addIssue({ code: 'custom', message: 'must be a byte count such as 0, 33554432 or 32MiB' });
+    return bytes ?? 0;
+  }),
   durability: z.enum(['full', 'relaxed']),
   console: z.enum(['on', 'off']).transform((value) => value === 'on'),
   logFormat: z.enum(['json', 'pretty']),
@@ -164,6 +191,8 @@ const SCHEMA_KEYS = {
   baseUrl: 'base-url',
   logLevel: 'log-level',
   maxMessageBytes: 'max-message-size',
+  maxRequestBytesInFlight: 'max-request-bytes-in-flight',
+  diskReserveBytes: 'disk-reserve',
   durability: 'durability',
   logFormat: 'log-format',
   metrics: 'metrics',

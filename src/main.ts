@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     storage,
     identity: { region: config.region, accountId: config.accountId },
     maxMessageBytes: config.maxMessageBytes,
+    maxRequestBytesInFlight: config.maxRequestBytesInFlight,
     log,
     logger: log,
     baseUrl: config.baseUrl,
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
       address,
       dataFile,
       maxMessageBytes,
+      maxRequestBytesInFlight: services.limits.maxRequestBytesInFlight,
+      diskReserveBytes: config.diskReserveBytes,
       durability,
       configFile: configFile ?? null,
       metrics: config.metrics,
@@ -108,7 +111,12 @@ async function openStore(config: Config): Promise<{ storage: Storage; dataFile: 
   }
   const dataFile = store.path ?? join(config.dataDir, 'wharf.db');
   mkdirSync(dirname(dataFile), { recursive: true });
-  return { storage: openSqliteStorage({ path: dataFile, durability: config.durability, defaultAccountId: config.accountId }), dataFile };
+  return { storage: openSqliteStorage({
+    path: dataFile,
+    durability: config.durability,
+    defaultAccountId: config.accountId,
+    diskReserveBytes: config.diskReserveBytes,
+  }), dataFile };
 }
 
 function exitWithConfigError(message: string): never {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_VISIBILITY_TIMEOUT_SECONDS, MAX_WAIT_TIME_SECONDS } from '../core/limits.js';
+import { SqsErrors } from '../core/errors.js';
 import { queueSettings } from '../core/queue-attributes.js';
 import type { ReceiveRequest, ReceiveResult } from '../storage/storage.js';
 import type { ActionContext } from '../core/context.js';
@@ -43,6 +44,9 @@ async function claimWithLongPoll(
     const version = ctx.waiters.version(request.queueId);
     const result = await ctx.storage.receiveMessages({ ...request, now: ctx.clock.now() });
     if (result === 'queueGone') return NOTHING;
+    // AWS quotas: a standard queue at its in-flight limit answers OverLimit; a FIFO queue returns nothing
+    // and no error, so its long poll waits on (for a visibility timeout to end, or for the deadline).
+    if (result.inFlightLimitReached && !request.fifo) throw SqsErrors.tooManyInFlight(request.maxInFlight);
     for (const queueId of result.redrivenTo) ctx.waiters.notify(queueId, request.max);
     // A full batch may have left more behind: the next waiter gets its turn (notify wakes only as many
     // waiters as messages became available, so this keeps a backlog moving through parked polls).
@@ -68,6 +72,7 @@ export const receiveMessage = defineAction('ReceiveMessage', () => ReceiveMessag
       visibilityMs: (input.VisibilityTimeout ?? settings.visibilityTimeoutSeconds) * 1000,
       redrive: await redriveTargetOf(ctx, queue),
       attemptId: queue.fifo ? input.ReceiveRequestAttemptId : undefined,
+      maxInFlight: queue.fifo ? ctx.limits.maxInFlightFifo : ctx.limits.maxInFlightStandard,
     },
     ctx.clock.now() + waitSeconds * 1000,
   );

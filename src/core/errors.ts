@@ -109,6 +109,9 @@ export const SqsErrors = {
       `Batch requests cannot be longer than ${limitBytes} bytes. You have sent ${sentBytes} bytes.`,
     ),
   overLimit: (message: string) => modeled('OverLimit', 'OverLimit', 403, message),
+  /** ReceiveMessage on a standard queue with its quota of in-flight messages (AWS: 120,000) reached. */
+  tooManyInFlight: (max: number) =>
+    modeled('OverLimit', 'OverLimit', 403, `The maximum number of in flight messages (${max}) has been reached for this queue.`),
   resourceNotFound: (message: string) => modeled('ResourceNotFoundException', 'ResourceNotFoundException', 404, message),
   tooManyMessageAttributes: (count: number) =>
     common(

@@ -16,8 +16,16 @@
 //  - The queue cache (storage/queue-cache.ts) is invalidated by this node's writes; other nodes' writes
 //    must invalidate it too (LISTEN/NOTIFY on the same channel as long-poll wake-ups).
 //  - Approximate counts are kept in memory from this node's writes (sqlite/message-counts.ts); a shared
-//    database keeps them in a table or estimates them.
+//    database keeps them in a table or estimates them. The in-flight limit of a receive (maxInFlight) is
+//    checked against them: free while a queue holds fewer messages than the limit.
 //  - Long-poll wake-ups (core/waiters.ts) are in-process; another node's send must reach them.
+//  - Bulk work in chunks: purgeQueue, deleteQueue and editQueue (a new retention or FIFO delay applied to
+//    queued messages) must not hold the store for a deep queue; SQLite marks the queue and finishes in
+//    chunks of its own writes (bulk-delete.ts, rederive.ts). PostgreSQL can do the same, or detach a
+//    purged queue's rows by partition.
+//  - Disk full (sqlite/space-guard.ts): writes that grow the store are refused below a free-space mark so
+//    that deletes and claims keep room; ping() reports 'readOnly' meanwhile. A server database reports its
+//    own condition (PostgreSQL: a failed write with disk_full, SQLSTATE 53100) and maps it the same way.
 
 /** The queue was deleted (or never existed) when the operation ran. */
 export type QueueGone = 'queueGone';
@@ -53,6 +61,12 @@ export interface QueueUpdate {
   attributes: StoredQueueAttributes;
   retentionMs: number;
   deadLetterTargetArn: string | null;
+  /**
+   * A FIFO queue's new DelaySeconds in ms when it changed, else null. AWS applies a FIFO queue's delay
+   * retroactively (delay-queues docs): every message not yet received becomes visible at its enqueue
+   * time plus this delay, earlier or later than before. Standard queues' delays are not retroactive.
+   */
+  retroactiveDelayMs: number | null;
 }
 
 export type CreateQueueResult =
@@ -108,6 +122,11 @@ export interface ReceiveRequest {
   redrive: RedriveTarget | null;
   /** FIFO ReceiveRequestAttemptId: a retry within 5 minutes returns the same messages. */
   attemptId?: string;
+  /**
+   * The queue's in-flight limit: a receive claims no more than would bring the messages in flight to this
+   * number (it may be approximate, like the counts; it must not cost a count of the queue per receive).
+   */
+  maxInFlight: number;
 }
 
 export interface ReceiveResult {
@@ -120,6 +139,8 @@ export interface ReceiveResult {
   nextVisibleAt: number | null;
   /** Queues that received messages by redrive during this call, so their waiters can be woken. */
   redrivenTo: QueueId[];
+  /** True when nothing was claimed because maxInFlight messages are already in flight. */
+  inFlightLimitReached: boolean;
 }
 
 /**
@@ -226,6 +247,8 @@ export interface RemoteChanges {
   resync(): void;
 }
 
+export type StoreHealth = 'writable' | 'readOnly';
+
 export interface Storage {
   /**
    * Shared-database backends only: long polls look again at least this often, so a lost cross-node
@@ -253,11 +276,18 @@ export interface Storage {
    * an error it throws aborts the change and rejects the promise with that error.
    */
   editQueue(id: QueueId, edit: (queue: QueueRecord) => QueueUpdate, now: number): Promise<QueueRecord | QueueGone>;
-  /** Deletes the queue with its messages, tags and tasks; remembers the name and time. False when gone. */
+  /**
+   * Deletes the queue with its messages, tags and tasks; remembers the name and time. False when gone.
+   * From the moment it resolves the queue and its messages are gone for every method (and a queue created
+   * under the name is a new queue); a backend may remove a deep queue's rows afterwards, in bounded chunks
+   * (SQLite: bulk-delete.ts), so that no single write holds the store for the whole queue.
+   */
   deleteQueue(id: QueueId, now: number): Promise<boolean>;
   /**
-   * Unless the last purge is less than minIntervalMs old: deletes every message and the FIFO deduplication
-   * history and records lastPurgedAt. The check and the purge are one transaction.
+   * Unless the last purge is less than minIntervalMs old: deletes every message sent so far and the FIFO
+   * deduplication history and records lastPurgedAt. The check and the purge are one transaction. As with
+   * deleteQueue, a deep queue's rows may go afterwards in chunks; until then receiveMessages claims nothing
+   * from the queue (no purged message is ever delivered) and answers a nextVisibleAt soon after `now`.
    */
   purgeQueue(id: QueueId, now: number, minIntervalMs: number): Promise<PurgeOutcome>;
   /** Adds or overwrites tags, unless the queue would then have more than maxTags. */
@@ -295,9 +325,16 @@ export interface Storage {
    */
   reset(): Promise<void>;
 
-  /** Removes expired messages and deduplication entries; safe to call at any interval. */
-  /** Throws when the store cannot answer (for GET /health). */
-  ping(): Promise<void>;
+  /**
+   * For GET /health: throws when the store cannot answer; 'readOnly' while it refuses writes that grow it
+   * (sendMessages, createQueue, tagQueue and createMoveTask reject with StoreUnavailable) to keep its
+   * remaining disk space for receives, deletes and purges, so consumers can drain a full disk.
+   */
+  ping(): Promise<StoreHealth>;
+  /**
+   * Removes expired messages and deduplication entries; safe to call at any interval. Also re-measures the
+   * free space, so that a read-only store turns writable again once space returns.
+   */
   maintenance(now: number): Promise<MaintenanceResult>;
   close(): Promise<void>;
 }

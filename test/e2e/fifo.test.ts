@@ -106,6 +106,27 @@ describe.each(clientFactories)('FIFO queues over $protocol', ({ protocol, make }
     expect(await receive(QueueUrl, { ReceiveRequestAttemptId: 'attempt-2' })).toEqual([]);
   });
 
+  it('applies a changed queue DelaySeconds to messages already queued (retroactive on FIFO, as AWS documents)', async () => {
+    // given a FIFO queue with a 900 s delay and a message in it
+    const QueueUrl = await newFifo({ ContentBasedDeduplication: 'true', DelaySeconds: '900' });
+    await sqs.call('SendMessage', { QueueUrl, MessageBody: 'held', MessageGroupId: 'g' });
+    // a parked long poll sees nothing yet
+    const polled = receive(QueueUrl, { WaitTimeSeconds: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // when the queue's delay is set to 0
+    const before = Date.now();
+    await sqs.call('SetQueueAttributes', { QueueUrl, Attributes: { DelaySeconds: '0' } });
+    // then the queued message is receivable at once, and the parked poll gets it without waiting out its time
+    expect((await polled).map((m) => m.Body)).toEqual(['held']);
+    expect(Date.now() - before).toBeLessThan(5_000);
+    // and a longer delay hides messages not yet received again
+    await sqs.call('SendMessage', { QueueUrl, MessageBody: 'later', MessageGroupId: 'h' });
+    await sqs.call('SetQueueAttributes', { QueueUrl, Attributes: { DelaySeconds: '60' } });
+    expect(await receive(QueueUrl)).toEqual([]);
+    const { Attributes } = await sqs.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] });
+    expect(Attributes.ApproximateNumberOfMessagesDelayed).toBe('1');
+  });
+
   it('delivers many groups to concurrent consumers in order, with no duplicates', async () => {
     const QueueUrl = await newFifo({ ContentBasedDeduplication: 'true' });
     const groups = 8;

@@ -138,6 +138,14 @@ describe.each(clientFactories)('messages over $protocol', ({ protocol, make }) =
     expect(delayed.map((m) => m.Body)).toEqual(['queue delay']);
   });
 
+  it('does not apply a changed queue DelaySeconds to messages already queued (standard queues, as AWS documents)', async () => {
+    const QueueUrl = await newQueue({ DelaySeconds: '900' });
+    await sqs.call('SendMessage', { QueueUrl, MessageBody: 'still delayed' });
+    await sqs.call('SetQueueAttributes', { QueueUrl, Attributes: { DelaySeconds: '0' } });
+    await sqs.call('SendMessage', { QueueUrl, MessageBody: 'new' });
+    expect((await receive(QueueUrl, { MaxNumberOfMessages: 10 })).map((m) => m.Body)).toEqual(['new']);
+  });
+
   it('rejects malformed and foreign receipt handles', async () => {
     const QueueUrl = await newQueue();
     expect(await failureOf(sqs.call('DeleteMessage', { QueueUrl, ReceiptHandle: 'garbage' }))).toEqual({

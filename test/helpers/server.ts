@@ -6,9 +6,10 @@ import { ACTIONS } from '../../src/actions/registry.js';
 import { buildApp } from '../../src/app.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { Services } from '../../src/core/context.js';
-import { limitsFor } from '../../src/core/limits.js';
+import { type Limits, limitsFor } from '../../src/core/limits.js';
 import { WaitRegistry } from '../../src/core/waiters.js';
 import { MoveTaskRunner } from '../../src/actions/move-tasks/runner.js';
+import type { OpenOptions } from '../../src/storage/sqlite/open.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { openPostgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import type { Storage } from '../../src/storage/storage.js';
@@ -36,8 +37,8 @@ const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 export const testBackend = process.env['WHARF_TEST_BACKEND'] === 'postgres' ? 'postgres' : 'sqlite';
 const databases = new Map<string, string>();
 
-async function openTestStorage(dataDir: string): Promise<Storage> {
-  if (testBackend === 'sqlite') return openSqliteStorage({ path: join(dataDir, 'wharf.db') });
+async function openTestStorage(dataDir: string, sqliteOptions: Omit<OpenOptions, 'path'> = {}): Promise<Storage> {
+  if (testBackend === 'sqlite') return openSqliteStorage({ ...sqliteOptions, path: join(dataDir, 'wharf.db') });
   let url = databases.get(dataDir);
   if (!url) {
     url = await createDatabase('e2e');
@@ -57,17 +58,21 @@ export interface ServerOptions {
   https?: { cert: Buffer; key: Buffer };
   /** Bind address (default 127.0.0.1); TLS tests use `localhost` so the certificate's name matches. */
   host?: string;
+  /** Replaces derived limits, e.g. a small in-flight limit a test can reach. */
+  limits?: Partial<Omit<Limits, 'maxMessageBytes'>>;
+  /** SQLite store options beyond the path, e.g. a page cap that fills the store like a full disk. */
+  storage?: Omit<OpenOptions, 'path'>;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-e2e-'));
-  const storage = await openTestStorage(dataDir);
+  const storage = await openTestStorage(dataDir, options.storage);
   const clock = systemClock;
   const services: Services = {
     storage,
     clock,
     waiters: new WaitRegistry(clock),
-    limits: limitsFor(options.maxMessageBytes ?? 1_048_576),
+    limits: limitsFor(options.maxMessageBytes ?? 1_048_576, options.limits),
     identity: { region: 'us-east-1', accountId: '000000000000', multiAccount: options.credentials !== undefined },
     log: silentLog,
   };

@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fairWalkSql } from '../../src/storage/sqlite/claim-fair.js';
 import { fifoWalkSql } from '../../src/storage/sqlite/claim-fifo.js';
+import { bulkDeleteSql } from '../../src/storage/sqlite/bulk-delete.js';
+import { rederiveSql } from '../../src/storage/sqlite/rederive.js';
 import { groupsSql } from '../../src/storage/sqlite/groups.js';
 import { maintenanceSql } from '../../src/storage/sqlite/maintenance.js';
 import { handlesSql } from '../../src/storage/sqlite/messages-handles.js';
@@ -118,6 +120,9 @@ describe('sqlite storage', () => {
     expect((refusal as StoreUnavailable).reason).toBe('the disk is full');
     // and once space returns, the same store takes writes again, with no restart and nothing damaged
     storage.database.pragma(`max_page_count = ${pages + 400}`);
+    expect(await storage.ping()).toBe('readOnly');
+    await storage.maintenance(T0);
+    expect(await storage.ping()).toBe('writable');
     await send(storage, queue.id, T0, body(5000));
     expect(stored()).toBe(acknowledged + 1);
     expect(await storage.queueStats(queue.id, T0)).toEqual({ visible: acknowledged + 1, inFlight: 0, delayed: 0 });
@@ -206,6 +211,7 @@ describe('sqlite storage', () => {
     const batcher = new WriteBatcher(db, {
       operationDone: (succeeded) => hooks.push(succeeded ? 'op ok' : 'op failed'),
       groupDone: (committed) => hooks.push(committed ? 'committed' : 'failed'),
+      storeFull: () => hooks.push('full'),
     });
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     let insideTransaction = false;
@@ -264,13 +270,15 @@ describe('sqlite storage', () => {
       ...prefixed('fairWalk', fairWalkSql), ...prefixed('stats', statsSql), ...prefixed('attempts', attemptsSql),
       ...prefixed('receive', receiveSql), ...prefixed('handles', handlesSql), ...prefixed('moveTasks', moveTasksSql),
       ...prefixed('maintenance', maintenanceSql), ...prefixed('counts', countsSql), ...prefixed('peek', peekSql),
+      ...prefixed('bulk', bulkDeleteSql), ...prefixed('rederive', rederiveSql),
     };
     // Scanning json_each walks the bound array of at most one batch of seqs, and a subquery scan walks the
     // rows of a subquery bounded by its LIMIT: neither is a table.
     const isTableScan = (line: string) =>
       line.startsWith('SCAN') && !line.startsWith('SCAN json_each') && !line.startsWith('SCAN (subquery');
     // Runs once when the store opens, to load every queue's message total; never on a request.
-    const scanAllowed = new Set(['counts.totals']);
+    // bulk.pending walks a partial index that holds only the queues being purged or deleted.
+    const scanAllowed = new Set(['counts.totals', 'bulk.pending']);
     // A handful of RUNNING/CANCELLING tasks are sorted in memory; nothing else may sort.
     // The peek's outer query sorts only its page (the inner one reads the index in order).
     const sortAllowed = new Set(['moveTasks.active', 'peek.peek']);

@@ -30,6 +30,8 @@ baseUrl: http://wharf:9400/
 logLevel: warn
 logFormat: pretty
 maxMessageSize: 2MiB
+maxRequestBytesInFlight: 128MiB
+diskReserve: 0
 durability: relaxed
 metrics: off
 console: off
@@ -51,6 +53,8 @@ testControls: on
         logLevel: 'warn',
         logFormat: 'pretty',
         maxMessageBytes: 2 * 1024 * 1024,
+        maxRequestBytesInFlight: 128 * 1024 * 1024,
+        diskReserveBytes: 0,
         durability: 'relaxed',
         metrics: false,
         console: false,

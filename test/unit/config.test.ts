@@ -21,6 +21,8 @@ describe('config', () => {
       baseUrl: undefined,
       logLevel: 'info',
       maxMessageBytes: 1_048_576,
+      maxRequestBytesInFlight: undefined,
+      diskReserveBytes: 32 * 1024 * 1024,
       durability: 'full',
       console: true,
       logFormat: 'json',
@@ -39,6 +41,24 @@ describe('config', () => {
     expect(configOf([], { WHARF_TEST_CONTROLS: 'on' }).testControls).toBe(true);
     const fromFile = parseConfig(['--config', 'w.yaml'], {}, () => 'testControls: true\n');
     expect('config' in fromFile && fromFile.config.testControls).toBe(true);
+  });
+
+  it('takes the request bytes in flight from --max-request-bytes-in-flight, WHARF_MAX_REQUEST_BYTES_IN_FLIGHT or the file', () => {
+    expect(configOf(['--max-request-bytes-in-flight', '256MiB']).maxRequestBytesInFlight).toBe(256 * 1024 * 1024);
+    expect(configOf([], { WHARF_MAX_REQUEST_BYTES_IN_FLIGHT: '2GiB' }).maxRequestBytesInFlight).toBe(2 * 1024 ** 3);
+    const fromFile = parseConfig(['--config', 'w.yaml'], {}, () => 'maxRequestBytesInFlight: 128MiB\n');
+    expect('config' in fromFile && fromFile.config.maxRequestBytesInFlight).toBe(128 * 1024 * 1024);
+    expect(parseConfig(['--max-request-bytes-in-flight', '1000'], {})).toMatchObject({
+      error: expect.stringMatching(/--max-request-bytes-in-flight \(WHARF_MAX_REQUEST_BYTES_IN_FLIGHT\): must be at least/),
+    });
+  });
+
+  it('takes the disk reserve from --disk-reserve, WHARF_DISK_RESERVE or the file, 0 turning it off', () => {
+    expect(configOf(['--disk-reserve', '0']).diskReserveBytes).toBe(0);
+    expect(configOf([], { WHARF_DISK_RESERVE: '256MiB' }).diskReserveBytes).toBe(256 * 1024 * 1024);
+    const fromFile = parseConfig(['--config', 'w.yaml'], {}, () => 'diskReserve: 1GiB\n');
+    expect('config' in fromFile && fromFile.config.diskReserveBytes).toBe(1024 ** 3);
+    expect(parseConfig(['--disk-reserve', 'lots'], {})).toMatchObject({ error: expect.stringMatching(/--disk-reserve \(WHARF_DISK_RESERVE\)/) });
   });
 
   it('turns the web console off with --console off', () => {

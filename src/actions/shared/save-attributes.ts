@@ -14,20 +14,25 @@ export async function saveAttributes(
   queueId: QueueId,
   edit: (queue: QueueRecord) => StoredQueueAttributes,
 ): Promise<void> {
+  let delayChanged = false;
   const updated = await ctx.storage.editQueue(
     queueId,
     (queue) => {
       const attributes = edit(queue);
       const settings = queueSettings(attributes);
+      delayChanged = queue.fifo && settings.delaySeconds !== queueSettings(queue.attributes).delaySeconds;
       return {
         attributes,
         retentionMs: settings.messageRetentionPeriodSeconds * 1000,
         deadLetterTargetArn: settings.redrivePolicy?.deadLetterTargetArn ?? null,
+        retroactiveDelayMs: delayChanged ? settings.delaySeconds * 1000 : null,
       };
     },
     ctx.clock.now(),
   );
   if (updated === 'queueGone') throw SqsErrors.queueDoesNotExist();
+  // A shorter FIFO delay can make queued messages receivable now: parked polls planned a later wake-up.
+  if (delayChanged) ctx.waiters.notify(queueId, Number.MAX_SAFE_INTEGER);
 }
 
 /** Stores a new Policy document (undefined removes it), leaving every other attribute as it was. */

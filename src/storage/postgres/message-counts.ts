@@ -35,6 +35,8 @@ export const countsSql = {
 
 const LARGE_RANGE = 10_000;
 const NOT_VISIBLE_CACHE_MS = 1_000;
+/** How long a queue's total answers roomInFlight without another read (the limit is approximate, as on AWS). */
+const TOTAL_CACHE_MS = 1_000;
 
 /** Per-transaction deltas, written once just before COMMIT. */
 class CountDeltas {
@@ -67,7 +69,26 @@ export type MessageCounts = ReturnType<typeof prepareMessageCounts>;
 
 export function prepareMessageCounts(pool: pg.Pool) {
   const largeRanges = new Map<number, { at: number; inFlight: number; delayed: number }>();
+  const totals = new Map<number, { at: number; total: number }>();
+  const totalOf = async (queueId: number, now: number): Promise<number> => {
+    const cached = totals.get(queueId);
+    if (cached && now - cached.at < TOTAL_CACHE_MS && now >= cached.at) return cached.total;
+    const total = (await read<{ total: number }>(pool, countsSql.total, [queueId]))[0]?.total ?? 0;
+    totals.set(queueId, { at: now, total });
+    return total;
+  };
   return {
+    /**
+     * How many more messages may go in flight before the queue holds `max` in flight. A queue holding no
+     * more than `max` messages cannot reach it, so the (briefly cached) total answers most calls; only a
+     * deeper queue counts its in-flight range.
+     */
+    async roomInFlight(queueId: number, now: number, max: number): Promise<number> {
+      if ((await totalOf(queueId, now)) <= max) return Number.POSITIVE_INFINITY;
+      totals.delete(queueId);
+      return max - (await this.queueStats(queueId, now)).inFlight;
+    },
+
     /** Inside a write: every message of the queue is gone (purge, queue delete). */
     async clear(tx: Tx, queueId: number): Promise<void> {
       await tx.run(countsSql.clear, [queueId]);
@@ -80,6 +101,7 @@ export function prepareMessageCounts(pool: pg.Pool) {
     async queueStats(queueId: number, now: number): Promise<QueueStats> {
       const [totalRow] = await read<{ total: number }>(pool, countsSql.total, [queueId]);
       const total = totalRow?.total ?? 0;
+      totals.set(queueId, { at: now, total });
       let hidden = largeRanges.get(queueId);
       if (!hidden || now - hidden.at >= NOT_VISIBLE_CACHE_MS || now < hidden.at) {
         const [row] = await read<{ in_flight: number; delayed: number }>(pool, countsSql.notVisible, [queueId, now]);

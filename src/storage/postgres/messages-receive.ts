@@ -103,7 +103,7 @@ export function prepareReceive(deps: ReceiveDeps) {
 
     if (request.attemptId !== undefined) {
       const replayed = await deps.attempts.replay(tx, queueId, request.attemptId, now, visibleAt, queue.mode);
-      if (replayed) return { messages: replayed.map(toClaimedMessage), nextVisibleAt: null, redrivenTo: [] };
+      if (replayed) return { messages: replayed.map(toClaimedMessage), nextVisibleAt: null, redrivenTo: [], inFlightLimitReached: false };
     }
 
     const redrive = request.redrive?.deadLetterQueueId === queueId ? null : request.redrive;
@@ -143,6 +143,7 @@ export function prepareReceive(deps: ReceiveDeps) {
       messages: claimedRows.map(toClaimedMessage),
       nextVisibleAt: claimedRows.length > 0 ? null : await nextVisibleAt(tx, queueId, now),
       redrivenTo: redriven && dlq ? [dlq.queueId] : [],
+      inFlightLimitReached: false,
     };
   };
 }

@@ -149,14 +149,21 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
       const sent = (await isPlain(queueId)) ? await fast.send(queueId, messages, now) : null;
       return sent ?? write((tx) => send(tx, queueId, messages, now));
     },
-    receiveMessages: async (request) => {
+    receiveMessages: async (asked) => {
       if (closed) throw new Error('storage is closed');
+      // The in-flight limit (AWS's quota): claim no more than the room left under it.
+      const room = asked.attemptId === undefined ? await counts.roomInFlight(asked.queueId, asked.now, asked.maxInFlight) : Number.POSITIVE_INFINITY;
+      if (room <= 0) {
+        const nextVisibleAt = await storage.nextVisibleAt(asked.queueId, asked.now);
+        return { messages: [], nextVisibleAt, redrivenTo: [], inFlightLimitReached: true };
+      }
+      const request = room < asked.max ? { ...asked, max: room } : asked;
       if (request.redrive !== null || request.attemptId !== undefined || !(await isPlain(request.queueId))) {
         return write((tx) => receive(tx, request));
       }
       const rows = await fast.receive(request);
       const nextVisibleAt = rows.length > 0 ? null : await storage.nextVisibleAt(request.queueId, request.now);
-      return { messages: rows.map(toClaimedMessage), nextVisibleAt, redrivenTo: [] };
+      return { messages: rows.map(toClaimedMessage), nextVisibleAt, redrivenTo: [], inFlightLimitReached: false };
     },
     deleteMessages: async (queueId, requests, now) => {
       if (closed) throw new Error('storage is closed');
@@ -203,8 +210,11 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
         tx.afterCommit.push(() => reads.clearCache());
       }),
 
+    // PostgreSQL reports a full disk on the write that hits it (SQLSTATE 53100, answered as a retryable
+    // store failure); there is no free-space mark to read here, so a node that answers is writable.
     ping: async () => {
       await read(pool, ping);
+      return 'writable' as const;
     },
 
     maintenance: async (now) => {

@@ -22,6 +22,10 @@ export const queueWritesSql = {
     last_modified_at = $5 WHERE id = $1`),
   // AWS applies a changed retention to queued messages. Uses messages_visibility (queue_id prefix).
   recomputeExpiry: sql('qw_recompute_expiry', `UPDATE messages SET expires_at = enqueued_at + $2 WHERE queue_id = $1`),
+  // A FIFO queue's new DelaySeconds applies to every message not yet received (QueueUpdate.retroactiveDelayMs).
+  redelay: sql('qw_redelay', `UPDATE messages SET visible_at = enqueued_at + $2 WHERE queue_id = $1 AND receive_count = 0`),
+  // message_groups primary key prefix: the groups whose heads the new delays may have moved.
+  groupsOfQueue: sql('qw_groups_of_queue', `SELECT group_id FROM message_groups WHERE queue_id = $1`),
   // Uses messages_expiry (queue_id, expires_at, seq).
   deleteExpiredOfQueue: sql('qw_delete_expired', `DELETE FROM messages WHERE queue_id = $1 AND expires_at <= $2 RETURNING group_id`),
   delete: sql('qw_delete', `DELETE FROM queues WHERE id = $1 RETURNING account, name`),
@@ -101,6 +105,12 @@ export function prepareQueueWrites(deps: QueueWriteDeps) {
         const expired = await tx.rows<{ group_id: string }>(queueWritesSql.deleteExpiredOfQueue, [id, now]);
         addCount(tx, id, -expired.length);
         for (const groupId of new Set(expired.map((row) => row.group_id))) await groups.refresh(tx, id, groupId, before.mode, now);
+      }
+      if (update.retroactiveDelayMs !== null) {
+        await tx.run(queueWritesSql.redelay, [id, update.retroactiveDelayMs]);
+        for (const { group_id } of await tx.rows<{ group_id: string }>(queueWritesSql.groupsOfQueue, [id])) {
+          await groups.refresh(tx, id, group_id, before.mode, now);
+        }
       }
       return current(tx, id);
     },

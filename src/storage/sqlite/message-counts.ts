@@ -86,9 +86,25 @@ export function prepareMessageCounts(db: Database.Database) {
       }
     },
 
+    /** The queue's messages, this write's changes included. */
+    total(queueId: number): number {
+      return (totals.get(queueId) ?? 0) + (group.get(queueId) ?? 0) + (operation.get(queueId) ?? 0);
+    },
+
     /** Queues that held messages at the last commit. */
     queuesWithMessages(): number[] {
       return [...totals.keys()];
+    },
+
+    /**
+     * How many more messages may go in flight before the queue holds `max` in flight. A queue that holds no
+     * more than `max` messages in all cannot reach it, so the in-memory total answers most calls and
+     * nothing is counted; only a deeper queue counts its in-flight range (reused for a second when large).
+     */
+    roomInFlight(queueId: number, now: number, max: number): number {
+      const total = this.total(queueId);
+      if (total <= max) return Number.POSITIVE_INFINITY;
+      return max - this.queueStats(queueId, now).inFlight;
     },
 
     queueStats(queueId: number, now: number): QueueStats {

@@ -8,6 +8,7 @@ import type { QueueReads } from './queues.js';
 import type { Attempts } from './receive-attempts.js';
 import type { Relocate, RelocateFields, RelocateTarget } from './relocate.js';
 import { type MessageRow, type PayloadRow, toClaimedMessage } from './rows.js';
+import type { MessageCounts } from './message-counts.js';
 import type { Stats } from './messages-stats.js';
 
 // receiveMessages: one write-batcher operation (a receive writes: it claims), so the candidate search,
@@ -19,6 +20,9 @@ import type { Stats } from './messages-stats.js';
 // and only its latest token is accepted.
 const CLAIM_SET = `receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, @now),
       received_at = @now, visible_at = @visibleAt, receipt_token = @token || seq`;
+
+/** How often a long poll on a queue being purged looks again (a deep purge takes seconds). */
+const PURGE_POLL_MS = 100;
 
 export const receiveSql = {
   // messages primary key. Only hot-row columns change; the payload row is never rewritten.
@@ -44,6 +48,7 @@ interface ReceiveDeps {
   relocate: Relocate;
   attempts: Attempts;
   stats: Stats;
+  counts: MessageCounts;
 }
 
 export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
@@ -142,8 +147,21 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
 
     if (request.attemptId !== undefined) {
       const replayed = deps.attempts.replay(queueId, request.attemptId, now, visibleAt, queue.mode);
-      if (replayed) return { messages: toClaimed(replayed), nextVisibleAt: null, redrivenTo: [] };
+      if (replayed) return { messages: toClaimed(replayed), nextVisibleAt: null, redrivenTo: [], inFlightLimitReached: false };
     }
+
+    // A purge whose chunks are still being deleted (bulk-delete.ts): nothing is claimed until it is done,
+    // so no purged message is delivered; long polls look again shortly.
+    if (queue.purgeSeq !== null) {
+      return { messages: [], nextVisibleAt: now + PURGE_POLL_MS, redrivenTo: [], inFlightLimitReached: false };
+    }
+
+    // Replays above are already in flight; new claims stay within the queue's in-flight limit.
+    const room = deps.counts.roomInFlight(queueId, now, request.maxInFlight);
+    if (room <= 0) {
+      return { messages: [], nextVisibleAt: deps.stats.nextVisibleAt(queueId, now), redrivenTo: [], inFlightLimitReached: true };
+    }
+    const max = Math.min(request.max, room);
 
     // A redrive policy whose DLQ no longer exists (or is this queue itself, which would move a message
     // to the end of the queue being walked, forever) moves nothing: the messages stay deliverable here.
@@ -161,7 +179,7 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
     let claimedRows: MessageRow[];
     if (queue.mode === 'plain') {
       const maxReceiveCount = redrive && dlq ? redrive.maxReceiveCount : Number.POSITIVE_INFINITY;
-      claimedRows = claimPlain(queueId, now, request.max, visibleAt, dlq ? redriveRow : null, maxReceiveCount);
+      claimedRows = claimPlain(queueId, now, max, visibleAt, dlq ? redriveRow : null, maxReceiveCount);
     } else {
       claimedRows = [];
       const token = newReceiptToken();
@@ -172,8 +190,8 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
         claimedRows.push(claimed);
         return 'counted';
       };
-      if (queue.mode === 'fifo') deps.fifoWalk(queueId, now, request.max, visit);
-      else deps.fairWalk(queueId, now, request.max, visit);
+      if (queue.mode === 'fifo') deps.fifoWalk(queueId, now, max, visit);
+      else deps.fairWalk(queueId, now, max, visit);
     }
 
     if (request.attemptId !== undefined && claimedRows.length > 0) {
@@ -184,6 +202,7 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
       // Only a receive that found nothing needs it: a long poll waits at most until then.
       nextVisibleAt: claimedRows.length > 0 ? null : deps.stats.nextVisibleAt(queueId, now),
       redrivenTo: redriven && dlq ? [dlq.queueId] : [],
+      inFlightLimitReached: false,
     };
   };
 }

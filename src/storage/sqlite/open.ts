@@ -13,9 +13,23 @@ export interface OpenOptions {
   durability?: Durability;
   /** The server's account id: migrating a store from before accounts gives it the queues already there. */
   defaultAccountId?: string;
+  /**
+   * Free space kept for draining (see space-guard.ts): sends are refused below it, and a reserve file of
+   * this size is released when the disk fills anyway. Default 0, both off (tests and embedded stores);
+   * the server passes --disk-reserve (32 MiB unless configured).
+   */
+  diskReserveBytes?: number;
+  /** PRAGMA max_page_count: caps the database's size (tests use it to fill the store without filling a disk). */
+  maxPageCount?: number;
 }
 
-const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * How long a write waits for another process's lock (a backup, the sqlite3 shell). SQLite's busy handler
+ * sleeps on the calling thread, which here is the event loop: 5 s froze every request, /health included.
+ * Past this the write answers ServiceUnavailable (503), which the SDKs retry with backoff.
+ */
+const BUSY_TIMEOUT_MS = 50;
 
 export function openDatabase(options: OpenOptions): Database.Database {
   const db = new Database(options.path);
@@ -23,11 +37,11 @@ export function openDatabase(options: OpenOptions): Database.Database {
     // WAL: readers never block the writer and a commit is one append (plus fsync with FULL).
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'relaxed' ? 'NORMAL' : 'FULL'}`);
-    // Another process (a backup, the sqlite3 shell) may hold the lock briefly.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Cascades remove payloads with their message and everything of a deleted queue.
     db.pragma('foreign_keys = ON');
     migrate(db, options.defaultAccountId ?? DEFAULT_ACCOUNT_ID);
+    if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
     return db;
   } catch (error) {
     db.close();

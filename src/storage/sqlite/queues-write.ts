@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { QueueRecord } from '../../core/types.js';
 import type { CreateQueueResult, NewQueue, PurgeOutcome, QueueGone, QueueUpdate, TagOutcome } from '../storage.js';
-import type { GroupOps } from './groups.js';
-import type { MessageCounts } from './message-counts.js';
+import type { BulkDelete } from './bulk-delete.js';
 import type { QueueReads } from './queues.js';
+import type { Rederive } from './rederive.js';
 
 // Queue writes. Each function runs inside one write-batcher operation (a SAVEPOINT of the group commit).
 
@@ -15,21 +15,17 @@ export const queueWritesSql = {
   forgetDeleted: `DELETE FROM deleted_queues WHERE account = ? AND name = ?`,
   update: `UPDATE queues SET attributes_json = @attributesJson, retention_ms = @retentionMs,
     dead_letter_target_arn = @deadLetterTargetArn, last_modified_at = @now WHERE id = @id`,
-  // AWS applies a changed retention to messages already queued. Uses messages_visibility (queue_id prefix).
-  recomputeExpiry: `UPDATE messages INDEXED BY messages_visibility SET expires_at = enqueued_at + @retentionMs
-    WHERE queue_id = @id`,
-  // Uses messages_visibility (queue_id prefix; expires_at is covered).
-  deleteExpiredOfQueue: `DELETE FROM messages INDEXED BY messages_visibility
-    WHERE queue_id = @id AND expires_at <= @now RETURNING group_id`,
-  // Cascades to messages (and their payloads), tags, groups, dedup history, attempts and move tasks.
-  delete: `DELETE FROM queues WHERE id = ? RETURNING account, name`,
   rememberDeleted: `INSERT INTO deleted_queues (account, name, deleted_at) VALUES (@account, @name, @now)
     ON CONFLICT (account, name) DO UPDATE SET deleted_at = excluded.deleted_at`,
-  purgeMessages: `DELETE FROM messages WHERE queue_id = ?`,
+  // A deleted queue's tags and tasks go at once (its messages in chunks, bulk-delete.ts): primary key prefix
+  // of queue_tags, move_tasks_source.
+  dropTags: `DELETE FROM queue_tags WHERE queue_id = ?`,
+  dropTasks: `DELETE FROM move_tasks WHERE source_queue_id = ?`,
+  // Primary key prefixes. Group heads are rebuilt by the sends that follow (a purged queue's group rows
+  // would point at purged heads); FIFO deduplication history is cleared by a purge, as AWS does.
   purgeGroups: `DELETE FROM message_groups WHERE queue_id = ?`,
   purgeDedup: `DELETE FROM fifo_dedup WHERE queue_id = ?`,
   purgeAttempts: `DELETE FROM receive_attempts WHERE queue_id = ?`,
-  markPurged: `UPDATE queues SET last_purged_at = @now WHERE id = @id`,
   tag: `INSERT INTO queue_tags (queue_id, key, value) VALUES (@id, @key, @value)
     ON CONFLICT (queue_id, key) DO UPDATE SET value = excluded.value`,
   // queue_tags primary key prefix.
@@ -39,22 +35,22 @@ export const queueWritesSql = {
 
 export type QueueWrites = ReturnType<typeof prepareQueueWrites>;
 
-export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
-  const { reads, groups, counts } = deps;
+export function prepareQueueWrites(
+  db: Database.Database,
+  deps: { reads: QueueReads; bulk: BulkDelete; rederive: Rederive },
+) {
+  const { reads, bulk, rederive } = deps;
   const s = {
     deletedAt: db.prepare<[string, string], number>(queueWritesSql.deletedAt).pluck(),
     insert: db.prepare<object, number>(queueWritesSql.insert).pluck(),
     forgetDeleted: db.prepare<[string, string]>(queueWritesSql.forgetDeleted),
     update: db.prepare<object>(queueWritesSql.update),
-    recomputeExpiry: db.prepare<{ id: number; retentionMs: number }>(queueWritesSql.recomputeExpiry),
-    deleteExpiredOfQueue: db.prepare<{ id: number; now: number }, string>(queueWritesSql.deleteExpiredOfQueue).pluck(),
-    delete: db.prepare<[number], { account: string; name: string }>(queueWritesSql.delete),
+    dropTags: db.prepare<[number]>(queueWritesSql.dropTags),
+    dropTasks: db.prepare<[number]>(queueWritesSql.dropTasks),
     rememberDeleted: db.prepare<{ account: string; name: string; now: number }>(queueWritesSql.rememberDeleted),
-    purgeMessages: db.prepare<[number]>(queueWritesSql.purgeMessages),
     purgeGroups: db.prepare<[number]>(queueWritesSql.purgeGroups),
     purgeDedup: db.prepare<[number]>(queueWritesSql.purgeDedup),
     purgeAttempts: db.prepare<[number]>(queueWritesSql.purgeAttempts),
-    markPurged: db.prepare<{ id: number; now: number }>(queueWritesSql.markPurged),
     tag: db.prepare<{ id: number; key: string; value: string }>(queueWritesSql.tag),
     untag: db.prepare<{ id: number; key: string }>(queueWritesSql.untag),
     tagCount: db.prepare<[number], number>(queueWritesSql.tagCount).pluck(),
@@ -102,22 +98,24 @@ export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueRe
         now,
       });
       reads.invalidate(id);
-      if (update.retentionMs !== before.retentionMs) {
-        s.recomputeExpiry.run({ id, retentionMs: update.retentionMs });
-        // Drop what the shorter retention expired now, so group heads and counts stay exact.
-        const expiredGroups = s.deleteExpiredOfQueue.all({ id, now });
-        counts.add(id, -expiredGroups.length);
-        for (const groupId of new Set(expiredGroups)) groups.refresh(id, groupId, before.mode, now);
+      const retentionChanged = update.retentionMs !== before.retentionMs;
+      if (retentionChanged || update.retroactiveDelayMs !== null) {
+        rederive.settingsChanged(reads.info(id)!, retentionChanged, update.retroactiveDelayMs, now);
       }
       return byIdOrThrow(id);
     },
 
+    /**
+     * Deletes the queue at once for every read and frees its name (remembered for the 60-second rule);
+     * its messages go in chunks (bulk-delete.ts). False when it was already gone.
+     */
     delete(id: number, now: number): boolean {
-      const deleted = s.delete.get(id);
-      if (deleted === undefined) return false;
-      s.rememberDeleted.run({ ...deleted, now });
-      reads.invalidate(id);
-      counts.clear(id);
+      const queue = reads.info(id);
+      if (!queue) return false;
+      s.rememberDeleted.run({ account: queue.account, name: queue.name, now });
+      s.dropTags.run(id);
+      s.dropTasks.run(id);
+      bulk.delete(id, now);
       return true;
     },
 
@@ -126,13 +124,11 @@ export function prepareQueueWrites(db: Database.Database, deps: { reads: QueueRe
       if (!queue) return 'queueGone';
       const last = queue.record.lastPurgedAt;
       if (last !== null && now - last < minIntervalMs) return 'tooSoon';
-      s.purgeMessages.run(id);
       s.purgeGroups.run(id);
       s.purgeDedup.run(id);
       s.purgeAttempts.run(id);
-      s.markPurged.run({ id, now });
-      reads.invalidate(id);
-      counts.clear(id);
+      // Every message sent so far is purged now; a deep queue's are deleted in chunks after this write.
+      bulk.purge(id, now);
       return 'purged';
     },
 

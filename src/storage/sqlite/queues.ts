@@ -10,23 +10,25 @@ import { QUEUE_COLUMNS, type QueueRow, type QueueState, toQueueRecord, toQueueSt
 
 export const queuesSql = {
   // Uses the UNIQUE autoindex on (account, name).
-  byName: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.account = ? AND q.name = ?`,
-  byId: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.id = ?`,
+  // Deleted queues whose messages are still being removed (bulk-delete.ts) are invisible to every read.
+  byName: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.account = ? AND q.name = ? AND q.deleted = 0`,
+  byId: `SELECT ${QUEUE_COLUMNS} FROM queues q WHERE q.id = ? AND q.deleted = 0`,
   // One account's queues: a case-sensitive prefix as a range on the (account, name) autoindex:
   // [prefix, prefix + U+10FFFF). The substr test keeps it exact; LIKE would be case-insensitive and could
   // not use the index.
   listOfAccount: `SELECT ${QUEUE_COLUMNS} FROM queues q
     WHERE q.account = @account AND q.name >= @prefix AND q.name < @upper AND q.name > @afterName
-      AND substr(q.name, 1, length(@prefix)) = @prefix
+      AND substr(q.name, 1, length(@prefix)) = @prefix AND q.deleted = 0
     ORDER BY q.name LIMIT @limit`,
   // Every account's queues (admin views: metrics, console, test controls): the same autoindex in order,
   // after the cursor (account, name).
   listAll: `SELECT ${QUEUE_COLUMNS} FROM queues q
     WHERE (q.account, q.name) > (@afterAccount, @afterName) AND substr(q.name, 1, length(@prefix)) = @prefix
+      AND q.deleted = 0
     ORDER BY q.account, q.name LIMIT @limit`,
   // Uses queues_dead_letter_target (dead_letter_target_arn, name).
   deadLetterSources: `SELECT ${QUEUE_COLUMNS} FROM queues q
-    WHERE q.dead_letter_target_arn = @arn AND q.name > @after
+    WHERE q.dead_letter_target_arn = @arn AND q.name > @after AND q.deleted = 0
     ORDER BY q.name LIMIT @limit`,
 } as const;
 

@@ -20,12 +20,13 @@ export interface QueueRow {
   created_at: number;
   last_modified_at: number;
   last_purged_at: number | null;
+  purge_seq: number | null;
   tags_json: string;
 }
 
 /** Columns of a QueueRow; `q` is the queues alias. Tags are folded in so a list is one statement. */
 export const QUEUE_COLUMNS = `q.id, q.account, q.name, q.fifo, q.fair, q.retention_ms, q.attributes_json,
-  q.created_at, q.last_modified_at, q.last_purged_at,
+  q.created_at, q.last_modified_at, q.last_purged_at, q.purge_seq,
   (SELECT json_group_object(t.key, t.value) FROM queue_tags t WHERE t.queue_id = q.id) AS tags_json`;
 
 export function toQueueRecord(row: QueueRow): QueueRecord {
@@ -62,12 +63,23 @@ export interface QueueState {
   readonly fifo: boolean;
   readonly mode: QueueMode;
   readonly retentionMs: number;
+  /** While a purge's chunks are being deleted: messages up to this seq are purged (bulk-delete.ts). */
+  readonly purgeSeq: number | null;
   readonly record: QueueRecord;
 }
 
 export function toQueueState(row: QueueRow): QueueState {
   const mode: QueueMode = row.fifo === 1 ? 'fifo' : row.fair === 1 ? 'fair' : 'plain';
-  return { id: row.id, account: row.account, name: row.name, fifo: row.fifo === 1, mode, retentionMs: row.retention_ms, record: toQueueRecord(row) };
+  return {
+    id: row.id,
+    account: row.account,
+    name: row.name,
+    fifo: row.fifo === 1,
+    mode,
+    retentionMs: row.retention_ms,
+    purgeSeq: row.purge_seq,
+    record: toQueueRecord(row),
+  };
 }
 
 /** The hot messages row (no payload). */

@@ -2,7 +2,7 @@
 // Times are epoch-ms INTEGERs. Every index names the query it serves; an index that serves no query is a bug.
 // Bump SCHEMA_VERSION (PRAGMA user_version) and add a migration step in open.ts when this changes.
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 // Standard messages never carry a deduplication id and FIFO messages always do, so dedup_id tells the two
 // apart inside an index definition: each group index holds only the messages whose queue type reads it.
@@ -61,6 +61,27 @@ CREATE TABLE deleted_queues (
 -- maintenance: DELETE FROM deleted_queues WHERE deleted_at <= ?.
 CREATE INDEX deleted_queues_deleted_at ON deleted_queues (deleted_at);`;
 
+// Queues with background work on their messages: chunks of a PurgeQueue or DeleteQueue (bulk-delete.ts),
+// or of a retention or FIFO delay change being applied to the messages already queued (rederive.ts).
+const BACKGROUND_INDEX = `CREATE INDEX queues_background ON queues (id)
+  WHERE purge_seq IS NOT NULL OR rederive_to_seq IS NOT NULL;`;
+
+// Version 4's queue columns, added to the version 3 table (by the migration, and by SCHEMA on a new store).
+const BACKGROUND_COLUMNS = `
+-- Set by PurgeQueue and DeleteQueue: the queue's messages with seq <= purge_seq are gone for every read
+-- and are deleted in chunks (bulk-delete.ts), so neither request holds the writer for the whole queue.
+ALTER TABLE queues ADD COLUMN purge_seq INTEGER;
+-- 1 for a deleted queue whose messages are still being deleted: renamed out of the way (a queue of the
+-- same name may be created) and invisible to every read; the row goes with its last message.
+ALTER TABLE queues ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));
+-- A FIFO queue's DelaySeconds in ms once it has been changed (it then applies to queued messages too).
+ALTER TABLE queues ADD COLUMN fifo_delay_ms INTEGER;
+-- A deep queue's retention or FIFO delay change is applied to messages with seq in (from, to] in chunks
+-- (rederive.ts); both NULL when nothing is pending.
+ALTER TABLE queues ADD COLUMN rederive_from_seq INTEGER;
+ALTER TABLE queues ADD COLUMN rederive_to_seq INTEGER;
+${BACKGROUND_INDEX}`;
+
 /** Steps from version N-1 to N, run in one transaction by open.ts; `@account` is the server's account id. */
 export const MIGRATIONS: Record<number, string> = {
   2: `
@@ -95,12 +116,14 @@ DROP INDEX deleted_queues_deleted_at;
 ${DELETED_QUEUES}
 INSERT INTO deleted_queues (account, name, deleted_at) SELECT @account, name, deleted_at FROM deleted_queues_v2;
 DROP TABLE deleted_queues_v2;`,
+  4: BACKGROUND_COLUMNS,
 };
 
 export const SCHEMA = `
 -- AUTOINCREMENT: ids are never reused, because receipt handles embed the queue id.
 ${queuesTable('queues')}
 ${QUEUE_INDEXES}
+${BACKGROUND_COLUMNS}
 
 CREATE TABLE queue_tags (
   queue_id INTEGER NOT NULL REFERENCES queues (id) ON DELETE CASCADE,

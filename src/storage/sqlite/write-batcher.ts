@@ -34,6 +34,8 @@ export interface WriteStats {
 export interface WriteHooks {
   operationDone(succeeded: boolean): void;
   groupDone(committed: boolean): void;
+  /** SQLite reported SQLITE_FULL (disk or max_page_count): the space guard turns read-only. */
+  storeFull(): void;
 }
 
 /**
@@ -47,6 +49,13 @@ function asStoreUnavailable(error: unknown): unknown {
   if (typeof code !== 'string' || !TRANSIENT_CODES.test(code)) return error;
   const reason = code.startsWith('SQLITE_FULL') ? 'the disk is full' : code.startsWith('SQLITE_IOERR') ? 'an I/O error' : 'the database is busy';
   return new StoreUnavailable(reason, { cause: error });
+}
+
+function isFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code.startsWith('SQLITE_FULL');
+  // Already translated (a GroupRolledBack's cause is the operation's StoreUnavailable).
+  return error instanceof StoreUnavailable && error.reason === 'the disk is full';
 }
 
 /** Thrown out of a group when SQLite rolled the whole transaction back under its operations. */
@@ -74,6 +83,7 @@ export class WriteBatcher {
           write.outcome = { ok: true, value: runOne(write) };
           hooks.operationDone(true);
         } catch (error) {
+          if (isFull(error)) hooks.storeFull();
           write.outcome = { ok: false, error: asStoreUnavailable(error) };
           hooks.operationDone(false);
           // Some failures (a full disk, an I/O error) make SQLite roll back the whole transaction, not
@@ -108,7 +118,9 @@ export class WriteBatcher {
       this.runGroup.immediate(writes);
     } catch (thrown) {
       // Nothing of the group is stored (a failed COMMIT or BEGIN, or a transaction SQLite rolled back).
-      const error = asStoreUnavailable(thrown instanceof GroupRolledBack ? thrown.cause : thrown);
+      const cause = thrown instanceof GroupRolledBack ? thrown.cause : thrown;
+      if (isFull(cause)) this.hooks.storeFull();
+      const error = asStoreUnavailable(cause);
       this.hooks.groupDone(false);
       for (const write of writes) write.reject(error);
       return;

@@ -42,6 +42,24 @@ export function fifoContract(make: MakeStorage): void {
       expect(bodies(await receive(storage(), queue, T0, { max: 10 }))).toEqual([]);
     });
 
+    it('applies a changed queue delay to the messages not yet received, later or earlier', async () => {
+      // given a1 in flight, and b1, c1 never received
+      const queue = await createQueue(storage(), 'q.fifo');
+      await send(storage(), queue.id, T0, g('a1', 'A'), g('b1', 'B'), g('c1', 'C'));
+      expect(bodies(await receive(storage(), queue, T0, { max: 1, visibilityMs: 10 * SECOND }))).toEqual(['a1']);
+      const redelay = (delayMs: number) =>
+        storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 4 * 24 * 60 * MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: delayMs }), T0 + SECOND);
+      // when the delay becomes 60 s
+      await redelay(60 * SECOND);
+      // then b1 and c1 are delayed until 60 s after they were sent, and a1 keeps its visibility timeout
+      await expectStats(storage(), queue, T0 + 2 * SECOND, { inFlight: 1, delayed: 2 });
+      expect(bodies(await receive(storage(), queue, T0 + 11 * SECOND, { visibilityMs: MINUTE }))).toEqual(['a1']);
+      expect(bodies(await receive(storage(), queue, T0 + 59 * SECOND))).toEqual([]);
+      // and when it goes back to 0 they are receivable at once
+      await redelay(0);
+      expect(bodies(await receive(storage(), queue, T0 + 12 * SECOND))).toEqual(['b1', 'c1']);
+    });
+
     it('returns each message once per receive even with a zero visibility timeout', async () => {
       const queue = await createQueue(storage(), 'q.fifo');
       await send(storage(), queue.id, T0, g('a1', 'A'), g('b1', 'B'), g('a2', 'A'));

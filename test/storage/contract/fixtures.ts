@@ -115,6 +115,7 @@ export interface ReceiveOptions {
   visibilityMs?: number;
   redrive?: RedriveTarget | null;
   attemptId?: string;
+  maxInFlight?: number;
 }
 
 export async function receive(
@@ -128,6 +129,7 @@ export async function receive(
     fifo: queue.fifo,
     max: options.max ?? 10,
     visibilityMs: options.visibilityMs ?? 30 * SECOND,
+    maxInFlight: options.maxInFlight ?? 120_000,
     now,
     redrive: options.redrive ?? null,
     ...(options.attemptId === undefined ? {} : { attemptId: options.attemptId }),

@@ -10,6 +10,7 @@ import {
   expectStats,
   message,
   receive,
+  refOf,
   send,
   useStorage,
 } from './fixtures.js';
@@ -74,6 +75,26 @@ export function messageContract(make: MakeStorage): void {
       expect(bodies(await receive(storage(), queue, T0, { max: 2 }))).toEqual(['c']);
     });
 
+    it('claims no more than would pass maxInFlight, and reports when the limit is reached', async () => {
+      // given 6 messages and a limit of 4 in flight
+      const queue = await createQueue(storage(), 'q');
+      await send(storage(), queue.id, T0, 'a', 'b', 'c', 'd', 'e', 'f');
+      // when
+      const first = await receive(storage(), queue, T0, { max: 3, maxInFlight: 4 });
+      const second = await receive(storage(), queue, T0, { max: 3, maxInFlight: 4 });
+      const third = await receive(storage(), queue, T0, { max: 3, maxInFlight: 4 });
+      // then
+      expect(bodies(first)).toEqual(['a', 'b', 'c']);
+      expect(bodies(second)).toEqual(['d']);
+      expect(second.inFlightLimitReached).toBe(false);
+      expect(third).toMatchObject({ messages: [], inFlightLimitReached: true, nextVisibleAt: T0 + 30 * SECOND });
+      // and a delete, or a visibility timeout running out, makes room again
+      expect(await storage().deleteMessages(queue.id, [{ ref: refOf(queue, first.messages[0]!), allowStale: false }], T0)).toEqual(['ok']);
+      expect(bodies(await receive(storage(), queue, T0, { max: 3, maxInFlight: 4 }))).toEqual(['e']);
+      // (f has been visible since T0, the others since their timeouts ran out at T0 + 30 s)
+      expect(bodies(await receive(storage(), queue, T0 + 30 * SECOND, { max: 10, maxInFlight: 4 }))).toEqual(['f', 'b', 'c', 'd']);
+    });
+
     it('hides a received message until its visibility timeout ends, then redelivers it', async () => {
       // given
       const queue = await createQueue(storage(), 'q');
@@ -110,7 +131,7 @@ export function messageContract(make: MakeStorage): void {
 
     it('reports nothing pending on an empty queue', async () => {
       const queue = await createQueue(storage(), 'q');
-      expect(await receive(storage(), queue, T0)).toEqual({ messages: [], nextVisibleAt: null, redrivenTo: [] });
+      expect(await receive(storage(), queue, T0)).toEqual({ messages: [], nextVisibleAt: null, redrivenTo: [], inFlightLimitReached: false });
       expect(await storage().nextVisibleAt(queue.id, T0)).toBeNull();
     });
 
@@ -145,7 +166,7 @@ export function messageContract(make: MakeStorage): void {
       await send(storage(), queue.id, T0, 'old');
       await send(storage(), queue.id, T0 + 2 * MINUTE, 'new');
       // when
-      await storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 2 * MINUTE, deadLetterTargetArn: null }), T0 + 3 * MINUTE);
+      await storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 2 * MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null }), T0 + 3 * MINUTE);
       // then
       await expectStats(storage(), queue, T0 + 3 * MINUTE, { visible: 1 });
       expect(bodies(await receive(storage(), queue, T0 + 3 * MINUTE))).toEqual(['new']);
@@ -155,7 +176,7 @@ export function messageContract(make: MakeStorage): void {
     it('a lengthened retention keeps messages longer', async () => {
       const queue = await createQueue(storage(), 'q', { retentionMs: MINUTE });
       await send(storage(), queue.id, T0, 'a');
-      await storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 10 * MINUTE, deadLetterTargetArn: null }), T0);
+      await storage().editQueue(queue.id, () => ({ attributes: {}, retentionMs: 10 * MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null }), T0);
       expect(bodies(await receive(storage(), queue, T0 + 5 * MINUTE))).toEqual(['a']);
     });
 
