@@ -21,6 +21,10 @@ const POSTGRES_E2E = [
 export default defineConfig({
   test: {
     globalSetup: ['test/helpers/global-setup.ts'],
+    // Vitest's default is one worker per core minus one: a single worker on this 2-core machine. The e2e
+    // files mostly wait (long polls, timers, child processes), so two files at a time use the cores better:
+    // measured on a quiet machine, 278 s with the default, 196 s with two.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [
