@@ -6,7 +6,8 @@ import type { FifoWalk } from './claim-fifo.js';
 import { nextVisibleAt } from './messages-stats.js';
 import type { QueueReads } from './queues.js';
 import type { Attempts } from './receive-attempts.js';
-import type { Relocate, RelocateFields, RelocateTarget } from './relocate.js';
+import { deadLetterFields } from '../relocation.js';
+import type { Relocate, RelocateTarget } from './relocate.js';
 import { MESSAGE_COLUMNS, type MessageRow, toClaimedMessage } from './rows.js';
 import { type Tx, sql } from './tx.js';
 
@@ -79,19 +80,7 @@ export function prepareReceive(deps: ReceiveDeps) {
   };
 
   const moveToDeadLetterQueue = (tx: Tx, row: MessageRow, redrive: RedriveTarget, dlq: RelocateTarget, now: number) => {
-    const enqueuedAt = redrive.resetEnqueueTime ? now : row.enqueued_at;
-    const fields: RelocateFields = {
-      visibleAt: now,
-      enqueuedAt,
-      expiresAt: enqueuedAt + redrive.deadLetterRetentionMs,
-      receiveCount: row.receive_count,
-      firstReceivedAt: row.first_received_at,
-      receivedAt: row.received_at,
-      editSystemAttributes: (attributes) => ({
-        ...attributes,
-        DeadLetterQueueSourceArn: { DataType: 'String', StringValue: redrive.sourceArn },
-      }),
-    };
+    const fields = deadLetterFields(row, redrive, now);
     return deps.relocate(tx, row, dlq, fields, now);
   };
 

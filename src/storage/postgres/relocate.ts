@@ -5,6 +5,7 @@ import type { QueueReads } from './queues.js';
 import type { MessageRow } from './rows.js';
 import { FIFO_LOCK_CLASS } from './messages-send.js';
 import { type Tx, sql } from './tx.js';
+import type { RelocateFields, RelocateTarget } from '../relocation.js';
 
 // Moves one message to another queue (dead-letter redrive, move tasks), as sqlite/relocate.ts: one
 // statement deletes the old row and inserts the new one (new seq at the end of the target, same id, body
@@ -23,20 +24,7 @@ export const relocateSql = {
   fifoLock: sql('relocate_fifo_lock', `SELECT pg_advisory_xact_lock(${FIFO_LOCK_CLASS}, $1::integer)`),
 } as const;
 
-export interface RelocateTarget {
-  queueId: number;
-  fifo: boolean;
-}
-
-export interface RelocateFields {
-  visibleAt: number;
-  enqueuedAt: number;
-  expiresAt: number;
-  receiveCount: number;
-  firstReceivedAt: number | null;
-  receivedAt: number | null;
-  editSystemAttributes: (attributes: MessageAttributeMap) => MessageAttributeMap;
-}
+export type { RelocateFields, RelocateTarget };
 
 export type Relocate = ReturnType<typeof prepareRelocate>;
 

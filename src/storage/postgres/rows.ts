@@ -1,14 +1,11 @@
 // Row shapes as node-postgres returns them (bigints parsed as numbers by open.ts, json as objects) and
 // their mapping to the domain types of core/types.ts. Mirrors sqlite/rows.ts.
 
-import type {
-  ClaimedMessage,
-  MessageAttributeMap,
-  MoveTaskRecord,
-  MoveTaskStatus,
-  QueueRecord,
-  StoredMessage,
-} from '../../core/types.js';
+import type { ClaimedMessage, QueueRecord, StoredMessage } from '../../core/types.js';
+import * as shared from '../message-rows.js';
+import type { QueueMode } from '../message-rows.js';
+
+export { groupKey, type MoveTaskRow, type QueueMode, toMoveTaskRecord } from '../message-rows.js';
 
 export interface QueueRow {
   id: number;
@@ -44,8 +41,6 @@ export function toQueueRecord(row: QueueRow): QueueRecord {
   });
 }
 
-/** plain | fair | fifo: see sqlite/rows.ts. */
-export type QueueMode = 'plain' | 'fair' | 'fifo';
 
 export interface QueueState {
   readonly id: number;
@@ -62,81 +57,13 @@ export function toQueueState(row: QueueRow): QueueState {
   return { id: row.id, account: row.account, name: row.name, fifo: row.fifo, mode, retentionMs: row.retention_ms, record: toQueueRecord(row) };
 }
 
-export interface MessageRow {
-  seq: number;
-  queue_id: number;
-  message_id: string;
-  group_id: string;
-  dedup_id: string | null;
-  sender_id: string;
-  md5_of_body: string;
-  sent_at: number;
-  enqueued_at: number;
-  visible_at: number;
-  expires_at: number;
-  receive_count: number;
-  first_received_at: number | null;
-  received_at: number | null;
-  receipt_token: string | null;
-  body: string;
-  attributes_json: string;
-  system_attributes_json: string;
-}
+/** A whole message row: the hot columns and, in the same row here, the payload. */
+export type MessageRow = shared.MessageRow & shared.PayloadRow;
 
 /** Every column of a message row. */
 export const MESSAGE_COLUMNS = `seq, queue_id, message_id, group_id, dedup_id, sender_id, md5_of_body, sent_at,
   enqueued_at, visible_at, expires_at, receive_count, first_received_at, received_at, receipt_token,
   body, attributes_json, system_attributes_json`;
 
-export const groupKey = (groupId: string | null): string => groupId ?? '';
-const groupIdOf = (key: string): string | null => (key === '' ? null : key);
-
-export function toPeekedMessage(row: MessageRow): StoredMessage & { visibleAt: number } {
-  return {
-    seq: row.seq,
-    messageId: row.message_id,
-    body: row.body,
-    md5OfBody: row.md5_of_body,
-    attributes: JSON.parse(row.attributes_json) as MessageAttributeMap,
-    systemAttributes: JSON.parse(row.system_attributes_json) as MessageAttributeMap,
-    senderId: row.sender_id,
-    sentAt: row.sent_at,
-    groupId: groupIdOf(row.group_id),
-    deduplicationId: row.dedup_id,
-    receiveCount: row.receive_count,
-    firstReceivedAt: row.first_received_at,
-    visibleAt: row.visible_at,
-  };
-}
-
-export function toClaimedMessage(row: MessageRow): ClaimedMessage {
-  return { ...toPeekedMessage(row), receiptToken: row.receipt_token ?? '' };
-}
-
-export interface MoveTaskRow {
-  task_id: string;
-  source_queue_id: number;
-  source_arn: string;
-  destination_arn: string | null;
-  max_per_second: number | null;
-  status: string;
-  moved: number;
-  to_move: number;
-  failure_reason: string | null;
-  started_at: number;
-}
-
-export function toMoveTaskRecord(row: MoveTaskRow): MoveTaskRecord {
-  return {
-    taskId: row.task_id,
-    sourceQueueId: row.source_queue_id,
-    sourceArn: row.source_arn,
-    destinationArn: row.destination_arn,
-    maxPerSecond: row.max_per_second,
-    status: row.status as MoveTaskStatus,
-    moved: row.moved,
-    toMove: row.to_move,
-    failureReason: row.failure_reason,
-    startedAt: row.started_at,
-  };
-}
+export const toPeekedMessage = (row: MessageRow): StoredMessage & { visibleAt: number } => shared.toPeekedMessage(row, row);
+export const toClaimedMessage = (row: MessageRow): ClaimedMessage => shared.toClaimedMessage(row, row);

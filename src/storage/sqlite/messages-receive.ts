@@ -6,7 +6,8 @@ import type { FairWalk } from './claim-fair.js';
 import type { FifoWalk } from './claim-fifo.js';
 import type { QueueReads } from './queues.js';
 import type { Attempts } from './receive-attempts.js';
-import type { Relocate, RelocateFields, RelocateTarget } from './relocate.js';
+import { deadLetterFields } from '../relocation.js';
+import type { Relocate, RelocateTarget } from './relocate.js';
 import { type MessageRow, type PayloadRow, toClaimedMessage } from './rows.js';
 import type { MessageCounts } from './message-counts.js';
 import type { Stats } from './messages-stats.js';
@@ -123,19 +124,7 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
    * at the DLQ's end (a FIFO DLQ keeps group order), with DeadLetterQueueSourceArn added.
    */
   const moveToDeadLetterQueue = (row: MessageRow, redrive: RedriveTarget, dlq: RelocateTarget, now: number) => {
-    const enqueuedAt = redrive.resetEnqueueTime ? now : row.enqueued_at;
-    const fields: RelocateFields = {
-      visibleAt: now,
-      enqueuedAt,
-      expiresAt: enqueuedAt + redrive.deadLetterRetentionMs,
-      receiveCount: row.receive_count,
-      firstReceivedAt: row.first_received_at,
-      receivedAt: row.received_at,
-      editSystemAttributes: (attributes) => ({
-        ...attributes,
-        DeadLetterQueueSourceArn: { DataType: 'String', StringValue: redrive.sourceArn },
-      }),
-    };
+    const fields = deadLetterFields(row, redrive, now);
     deps.relocate(row, dlq, fields, now);
   };
 

@@ -4,6 +4,7 @@ import type { GroupOps } from './groups.js';
 import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
 import type { MessageRow } from './rows.js';
+import type { RelocateFields, RelocateTarget } from '../relocation.js';
 
 // Moves one message to another queue (dead-letter redrive, message move tasks): a new row at the end of the
 // target (new seq, so a FIFO target keeps group order), the same message id, body and attributes, then the
@@ -23,21 +24,7 @@ export const relocateSql = {
   delete: `DELETE FROM messages WHERE seq = ?`,
 } as const;
 
-export interface RelocateTarget {
-  queueId: number;
-  fifo: boolean;
-}
-
-/** What changes about the message in its new queue. */
-export interface RelocateFields {
-  visibleAt: number;
-  enqueuedAt: number;
-  expiresAt: number;
-  receiveCount: number;
-  firstReceivedAt: number | null;
-  receivedAt: number | null;
-  editSystemAttributes: (attributes: MessageAttributeMap) => MessageAttributeMap;
-}
+export type { RelocateFields, RelocateTarget };
 
 export type Relocate = ReturnType<typeof prepareRelocate>;
 

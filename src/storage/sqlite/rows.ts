@@ -1,13 +1,19 @@
 // Row shapes as better-sqlite3 returns them, and their mapping to the domain types of core/types.ts.
 
-import type {
-  ClaimedMessage,
-  MessageAttributeMap,
-  MoveTaskRecord,
-  MoveTaskStatus,
-  QueueRecord,
-  StoredMessage,
-} from '../../core/types.js';
+import type { QueueRecord } from '../../core/types.js';
+import type { QueueMode } from '../message-rows.js';
+
+export {
+  groupKey,
+  type MessageColumns,
+  type MessageRow,
+  type MoveTaskRow,
+  type PayloadRow,
+  type QueueMode,
+  toClaimedMessage,
+  toMoveTaskRecord,
+  toPeekedMessage,
+} from '../message-rows.js';
 
 export interface QueueRow {
   id: number;
@@ -44,17 +50,6 @@ export function toQueueRecord(row: QueueRow): QueueRecord {
   });
 }
 
-/**
- * How a queue's messages are claimed, which decides what bookkeeping its messages pay for:
- *   plain: a standard queue that never held a message with a MessageGroupId; claims read the visibility
- *          index directly and message_groups holds nothing for it.
- *   fair:  a standard queue that has held grouped messages (a fair queue, reference §5); every message
- *          belongs to a group in message_groups (ungrouped ones to the group '') for round-robin claims.
- *   fifo:  a FIFO queue; message_groups tracks each group's head for ordered, blocking claims.
- * A plain queue becomes fair with its first grouped message and stays fair.
- */
-export type QueueMode = 'plain' | 'fair' | 'fifo';
-
 /** A queue as storage works with it: the domain record plus the columns storage derives from it. */
 export interface QueueState {
   readonly id: number;
@@ -79,91 +74,5 @@ export function toQueueState(row: QueueRow): QueueState {
     retentionMs: row.retention_ms,
     purgeSeq: row.purge_seq,
     record: toQueueRecord(row),
-  };
-}
-
-/** The hot messages row (no payload). */
-export interface MessageRow {
-  seq: number;
-  queue_id: number;
-  message_id: string;
-  group_id: string;
-  dedup_id: string | null;
-  sender_id: string;
-  md5_of_body: string;
-  sent_at: number;
-  enqueued_at: number;
-  visible_at: number;
-  expires_at: number;
-  receive_count: number;
-  first_received_at: number | null;
-  received_at: number | null;
-  receipt_token: string | null;
-}
-
-export interface PayloadRow {
-  body: string;
-  attributes_json: string;
-  system_attributes_json: string;
-}
-
-/** Ungrouped messages are stored under the group key '' (see schema.ts). */
-export const groupKey = (groupId: string | null): string => groupId ?? '';
-const groupIdOf = (key: string): string | null => (key === '' ? null : key);
-
-/** The columns a message read needs, whether it claims (then with its receipt token) or only peeks. */
-export type MessageColumns = Pick<
-  MessageRow,
-  'seq' | 'message_id' | 'md5_of_body' | 'sender_id' | 'sent_at' | 'group_id' | 'dedup_id' | 'receive_count' | 'first_received_at' | 'visible_at'
->;
-
-/** A stored message as a read-only peek returns it: no receipt token. */
-export function toPeekedMessage(row: MessageColumns, payload: PayloadRow): StoredMessage & { visibleAt: number } {
-  return {
-    seq: row.seq,
-    messageId: row.message_id,
-    body: payload.body,
-    md5OfBody: row.md5_of_body,
-    attributes: JSON.parse(payload.attributes_json) as MessageAttributeMap,
-    systemAttributes: JSON.parse(payload.system_attributes_json) as MessageAttributeMap,
-    senderId: row.sender_id,
-    sentAt: row.sent_at,
-    groupId: groupIdOf(row.group_id),
-    deduplicationId: row.dedup_id,
-    receiveCount: row.receive_count,
-    firstReceivedAt: row.first_received_at,
-    visibleAt: row.visible_at,
-  };
-}
-
-export function toClaimedMessage(row: MessageRow, payload: PayloadRow): ClaimedMessage {
-  return { ...toPeekedMessage(row, payload), receiptToken: row.receipt_token ?? '' };
-}
-
-export interface MoveTaskRow {
-  task_id: string;
-  source_queue_id: number;
-  source_arn: string;
-  destination_arn: string | null;
-  max_per_second: number | null;
-  status: string;
-  moved: number;
-  to_move: number;
-  failure_reason: string | null;
-  started_at: number;
-}
-
-export function toMoveTaskRecord(row: MoveTaskRow): MoveTaskRecord {
-  return {
-    taskId: row.task_id,
-    sourceQueueId: row.source_queue_id,
-    sourceArn: row.source_arn,
-    destinationArn: row.destination_arn,
-    maxPerSecond: row.max_per_second,
-    status: row.status as MoveTaskStatus,
-    moved: row.moved,
-    toMove: row.to_move,
-    failureReason: row.failure_reason,
-    startedAt: row.started_at,
   };
 }
