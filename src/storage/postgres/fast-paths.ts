@@ -2,13 +2,13 @@ import type pg from 'pg';
 import { newReceiptToken } from '../../core/ids.js';
 import type { DeleteRequest, MessageToSend, ReceiveRequest, SendResult } from '../storage.js';
 import { MESSAGE_COLUMNS, type MessageRow } from './rows.js';
-import { CHANNEL, read, sql } from './tx.js';
+import { read, sql } from './tx.js';
 
 // One round trip for the three hottest requests on plain standard queues (no groups, no FIFO, no
 // redrive): a send, a receive and a delete batch are each ONE statement, run as its own (implicit)
 // transaction, so the BEGIN and COMMIT round trips of tx.ts disappear. Each statement does all the
-// transaction would have done: the queue's share lock, the counter shard, the pg_notify for other nodes
-// (delivered at its commit). When a fast path does not apply (the queue turned fair or FIFO, is gone,
+// transaction would have done: the queue's share lock and the counter shard (other nodes hear of new
+// messages after the commit, batched: see notifier.ts). When a fast path does not apply (the queue turned fair or FIFO, is gone,
 // a delete handle is stale), it changes nothing, and the caller runs the general transactional path.
 // Measured on this 2-core machine: a plain send went from 5 round trips to 1.
 
@@ -25,7 +25,7 @@ export const fastSql = {
         WITH ORDINALITY AS t(m, s, h, v, b, a, y, i)
       ORDER BY i RETURNING seq, message_id),
     counted AS (${COUNT_SHARD} SELECT $1, pg_backend_pid() % 16, count(*) FROM ins HAVING count(*) > 0 ${COUNT_CONFLICT})
-    SELECT seq, message_id, pg_notify('${CHANNEL}', $10 || (SELECT count(*) FROM ins))::text AS notified FROM ins`),
+    SELECT seq, message_id FROM ins`),
   // messages_visibility (queue_id, visible_at, seq), SKIP LOCKED as messages-receive.ts; the candidates'
   // visible_at before the claim gives the answer's order.
   receive: sql('fast_receive', `WITH c AS (SELECT seq, visible_at AS was_visible_at FROM messages
@@ -42,7 +42,7 @@ export const fastSql = {
     SELECT seq FROM d`),
 } as const;
 
-export function prepareFastPaths(pool: pg.Pool, nodeId: string) {
+export function prepareFastPaths(pool: pg.Pool) {
   return {
     /** Null when the fast path does not apply (nothing was stored). */
     async send(queueId: number, messages: MessageToSend[], now: number): Promise<SendResult[] | null> {
@@ -52,7 +52,6 @@ export function prepareFastPaths(pool: pg.Pool, nodeId: string) {
         queueId, now,
         column((m) => m.messageId), column((m) => m.senderId), column((m) => m.md5OfBody), column((m) => m.visibleAt),
         column((m) => m.body), column((m) => JSON.stringify(m.attributes)), column((m) => JSON.stringify(m.systemAttributes)),
-        `${nodeId} m ${queueId} `,
       ]);
       if (rows.length === 0) return null;
       const seqOf = new Map(rows.map((row) => [row.message_id, row.seq]));

@@ -21,7 +21,7 @@ import { prepareQueueWrites, TagLimitExceeded } from './queues-write.js';
 import { prepareAttempts } from './receive-attempts.js';
 import { prepareRelocate } from './relocate.js';
 import { resetAll } from './reset.js';
-import { type Tx, inTransaction, read, sql } from './tx.js';
+import { CHANNEL, type Tx, inTransaction, read, sql } from './tx.js';
 
 // The PostgreSQL adapter of the Storage port, for several Wharf nodes sharing one database. Every mutating
 // method is one transaction (tx.ts); promises resolve after COMMIT. How it provides what the SQLite adapter
@@ -31,6 +31,9 @@ import { type Tx, inTransaction, read, sql } from './tx.js';
 
 /** How long a lost cross-node wake-up can delay a long poll (storage.ts pollFallbackMs). */
 const POLL_FALLBACK_MS = 1_000;
+
+/** A batch of wake-ups (notifier.ts), one autocommit statement. */
+const notifySql = sql('notify_batch', `SELECT pg_notify('${CHANNEL}', p) FROM unnest($1::text[]) AS p`);
 /** Maintenance runs on whichever node holds this lease; others skip their rounds while it is renewed. */
 const MAINTENANCE_LEASE = 'maintenance';
 const MAINTENANCE_LEASE_MS = 10_000;
@@ -49,7 +52,9 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
     await pool.end();
     throw error;
   }
-  const notifier = new Notifier(connectionConfig(options));
+  const notifier = new Notifier(connectionConfig(options), async (payloads) => {
+    await read(pool, notifySql, [payloads]);
+  });
   try {
     await notifier.start();
   } catch (error) {
@@ -66,8 +71,8 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
     if (!wakes) {
       const created = new Map<number, number>();
       pendingWakes.set(tx, created);
-      tx.beforeCommit.push(async () => {
-        for (const [id, n] of created) notifier.publish(tx, 'm', id, n);
+      tx.afterCommit.push(() => {
+        for (const [id, n] of created) notifier.wakeAfterCommit(id, n);
       });
       wakes = created;
     }
@@ -96,7 +101,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
   const maintenance = prepareMaintenance({ reads, groups, announce });
   const leases = prepareLeases(pool, notifier.nodeId);
   const holdLease = (name: string, ttlMs: number) => leases.hold(name, ttlMs);
-  const fast = prepareFastPaths(pool, notifier.nodeId);
+  const fast = prepareFastPaths(pool);
   const ping = sql('ping', 'SELECT 1');
   /** Plain standard queue, as this node's cache knows it (fast paths re-check inside their statement). */
   const isPlain = async (queueId: number) => (await reads.info(queueId))?.mode === 'plain';
@@ -147,6 +152,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
     sendMessages: async (queueId, messages, now) => {
       if (closed) throw new Error('storage is closed');
       const sent = (await isPlain(queueId)) ? await fast.send(queueId, messages, now) : null;
+      if (sent) notifier.wakeAfterCommit(queueId, sent.length);
       return sent ?? write((tx) => send(tx, queueId, messages, now));
     },
     receiveMessages: async (asked) => {
