@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { dirname, join } from 'node:path';
+import type pino from 'pino';
 import { ACTIONS } from './actions/registry.js';
 import { assembleWharf } from './assemble.js';
 import { parseConfig } from './config.js';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   if ('error' in parsed) return exitWithConfigError(parsed.error);
   const { config } = parsed;
   const log = createLogger(config);
-  const { storage, dataFile } = await openStore(config);
+  const { storage, dataFile } = await openStore(config, log);
   const lifecycle = new Lifecycle();
   const tlsFiles: TlsFiles | undefined =
     config.tlsCert !== undefined && config.tlsKey !== undefined ? { certFile: config.tlsCert, keyFile: config.tlsKey } : undefined;
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
 }
 
 /** The store the config names: the SQLite file (the default) or a PostgreSQL database shared by nodes. */
-async function openStore(config: Config): Promise<{ storage: Storage; dataFile: string }> {
+async function openStore(config: Config, log: pino.Logger): Promise<{ storage: Storage; dataFile: string }> {
   const { store } = config;
   if (store.kind === 'postgres') {
     const storage = await openPostgresStorage({
@@ -116,6 +117,11 @@ async function openStore(config: Config): Promise<{ storage: Storage; dataFile: 
     durability: config.durability,
     defaultAccountId: config.accountId,
     diskReserveBytes: config.diskReserveBytes,
+    onUnrecoverable: (error) => {
+      // SQLite's state on disk is unknown after a failed COMMIT; a restart recovers from the WAL.
+      log.fatal({ err: error, dataFile }, 'the database reported an I/O error at commit; stopping rather than serving from it');
+      process.exit(1);
+    },
   }), dataFile };
 }
 

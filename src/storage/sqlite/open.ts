@@ -21,6 +21,11 @@ export interface OpenOptions {
   diskReserveBytes?: number;
   /** PRAGMA max_page_count: caps the database's size (tests use it to fill the store without filling a disk). */
   maxPageCount?: number;
+  /**
+   * Called when BEGIN or COMMIT fails with an I/O error (see WriteHooks.unrecoverable). The server stops
+   * (main.ts); without it the store keeps answering, each refused write with ServiceUnavailable.
+   */
+  onUnrecoverable?: (error: unknown) => void;
 }
 
 

@@ -57,6 +57,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const grow = <T>(run: () => T): Promise<T> => (guard.readOnly ? Promise.reject(diskFull()) : write(run));
   const batcher = new WriteBatcher(db, {
     storeFull: () => guard.full(),
+    unrecoverable: options.onUnrecoverable,
     operationDone: (succeeded) => counts.operationDone(succeeded),
     groupDone: (committed) => {
       counts.groupDone(committed);

@@ -36,6 +36,12 @@ export interface WriteHooks {
   groupDone(committed: boolean): void;
   /** SQLite reported SQLITE_FULL (disk or max_page_count): the space guard turns read-only. */
   storeFull(): void;
+  /**
+   * BEGIN or COMMIT failed with an I/O error (SQLITE_IOERR*): what is on disk is no longer known, so the
+   * server should stop rather than go on serving from it (a restart recovers the last committed state
+   * from the WAL). The group's writes are rejected as unstored either way.
+   */
+  unrecoverable?(error: unknown): void;
 }
 
 /**
@@ -49,6 +55,11 @@ function asStoreUnavailable(error: unknown): unknown {
   if (typeof code !== 'string' || !TRANSIENT_CODES.test(code)) return error;
   const reason = code.startsWith('SQLITE_FULL') ? 'the disk is full' : code.startsWith('SQLITE_IOERR') ? 'an I/O error' : 'the database is busy';
   return new StoreUnavailable(reason, { cause: error });
+}
+
+function isIoError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_IOERR');
 }
 
 function isFull(error: unknown): boolean {
@@ -120,6 +131,9 @@ export class WriteBatcher {
       // Nothing of the group is stored (a failed COMMIT or BEGIN, or a transaction SQLite rolled back).
       const cause = thrown instanceof GroupRolledBack ? thrown.cause : thrown;
       if (isFull(cause)) this.hooks.storeFull();
+      // An operation's own I/O error rolled the group back (GroupRolledBack) and is answered like any
+      // refused write; outside the operations, the failure was the transaction's BEGIN or COMMIT.
+      else if (!(thrown instanceof GroupRolledBack) && isIoError(cause)) this.hooks.unrecoverable?.(cause);
       const error = asStoreUnavailable(cause);
       this.hooks.groupDone(false);
       for (const write of writes) write.reject(error);
