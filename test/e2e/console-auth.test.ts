@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, launchChromium, SKIP_REASON } from '../helpers/browser.js';
+import { launchChromium } from '../helpers/browser.js';
 import { makeJsonClient, type SqsUnderTest } from '../helpers/clients.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -10,7 +10,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 
 const ALICE = { accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', accountId: '111111111111' };
 const BOB = { accessKeyId: 'AKIABOB', secretAccessKey: 'bob-secret', accountId: '222222222222' };
-const title = haveChromium ? 'console sign-in in Chromium' : `console sign-in in Chromium (${SKIP_REASON})`;
+const title = 'console sign-in in Chromium';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -51,7 +51,7 @@ describe('the console API without a session', () => {
   });
 });
 
-describe.skipIf(!haveChromium)(title, () => {
+describe(title, () => {
   let browser: Browser;
   let page: Page;
   let alice: SqsUnderTest;

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { launchChromium, haveChromium, SKIP_REASON } from '../helpers/browser.js';
+import { launchChromium } from '../helpers/browser.js';
 import { makeJsonClient, type SqsUnderTest } from '../helpers/clients.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 // The web console in real headless Chromium against the real server; every outcome is checked through
 // the AWS SDK, as a user's own client would see it. One browser for the file, one page per test.
-const title = haveChromium ? 'web console in Chromium' : `web console in Chromium (${SKIP_REASON})`;
+const title = 'web console in Chromium';
 
-describe.skipIf(!haveChromium)(title, () => {
+describe(title, () => {
   let server: TestServer;
   let browser: Browser;
   let context: BrowserContext;

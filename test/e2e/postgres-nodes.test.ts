@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeJsonClient, type SqsUnderTest } from '../helpers/clients.js';
-import { createDatabase, postgresUrl, SKIP_REASON } from '../helpers/postgres.js';
+import { createDatabase } from '../helpers/postgres.js';
 import { spawnWharf, stopWharf, type WharfProcess } from '../helpers/process.js';
 
 // Two Wharf nodes (real processes, `node dist/main.js --store postgres://…`) sharing one PostgreSQL
 // database, driven by real SDK clients: the guarantees issue 11 asks of a cluster.
 
-const describePg = postgresUrl ? describe : describe.skip;
-const label = postgresUrl ? 'two nodes on one PostgreSQL database' : SKIP_REASON;
 
 const ARN = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
 
@@ -15,7 +13,7 @@ async function startNode(url: string): Promise<WharfProcess> {
   return spawnWharf(['--store', url, '--pg-pool-size', '12', '--console', 'off', '--metrics', 'off']);
 }
 
-describePg(label, () => {
+describe('two nodes on one PostgreSQL database', () => {
   let url = '';
   let a: WharfProcess;
   let b: WharfProcess;

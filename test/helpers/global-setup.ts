@@ -12,7 +12,7 @@ export default async function setup(): Promise<() => void> {
   cpSync('src/console/static', 'dist/console/static', { recursive: true });
   const binDir = postgresBinDir();
   if (!binDir) {
-    process.stderr.write('PostgreSQL binaries not found (apt-get install postgresql): PostgreSQL suites will be skipped\n');
+    process.stderr.write('PostgreSQL binaries not found (apt-get install postgresql): the PostgreSQL tests will fail\n');
     return () => {};
   }
   const cluster = await startCluster(binDir);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 // A throwaway PostgreSQL cluster for the tests: initdb in a temp dir, a free port on 127.0.0.1, its unix
 // socket in the same dir, run as a non-root user (PostgreSQL refuses root: as root the cluster belongs to
 // the `postgres` system user, via runuser), stopped and deleted at the end. Nothing assumes a server is
-// already running; without the binaries (Debian's `postgresql` package) the PostgreSQL suites skip.
+// already running; without the binaries (Debian's `postgresql` package) the PostgreSQL tests fail, naming the package.
 
 export interface Cluster {
   /** Superuser URL of the `postgres` database. */
