@@ -1,3 +1,4 @@
+import { type HandleRow, deleteOutcome, visibilityMovesHead, visibilityOutcome } from '../handle-rules.js';
 import type { DeleteRequest, HandleOutcome, VisibilityChange, VisibilityOutcome } from '../storage.js';
 import type { GroupOps } from './groups.js';
 import { addCount } from './message-counts.js';
@@ -18,13 +19,6 @@ export const handlesSql = {
     FROM unnest($1::bigint[], $2::bigint[]) AS c(seq, visible_at) WHERE m.seq = c.seq`),
 } as const;
 
-interface HandleRow {
-  seq: number;
-  group_id: string;
-  receipt_token: string | null;
-  visible_at: number;
-  received_at: number | null;
-}
 
 export function prepareHandles(deps: { reads: QueueReads; groups: GroupOps; announce: (tx: Tx, queueId: number, count: number) => void }) {
   const { reads, groups } = deps;
@@ -40,13 +34,12 @@ export function prepareHandles(deps: { reads: QueueReads; groups: GroupOps; anno
       const mode = (await reads.info(queueId))?.mode ?? 'plain';
       const rows = await findAll(tx, queueId, requests.map(({ ref }) => ref.seq));
       const toDelete = new Map<number, HandleRow>();
-      const outcomes = requests.map(({ ref, allowStale }): HandleOutcome => {
-        const row = rows.get(ref.seq);
-        if (!row || toDelete.has(row.seq)) return 'gone';
-        const outcome: HandleOutcome = row.receipt_token !== ref.receiptToken ? 'stale' : row.visible_at <= now ? 'expired' : 'ok';
-        if (outcome !== 'ok' && !allowStale) return outcome;
-        toDelete.set(row.seq, row);
-        return 'ok';
+      const outcomes = requests.map((request): HandleOutcome => {
+        const row = rows.get(request.ref.seq);
+        // A seq named twice: the first entry deletes it, the second finds it gone (as one after the other).
+        const outcome = deleteOutcome(row && !toDelete.has(row.seq) ? row : undefined, request, now);
+        if (outcome === 'ok') toDelete.set(row!.seq, row!);
+        return outcome;
       });
       if (toDelete.size === 0) return outcomes;
       await tx.run(handlesSql.delete, [[...toDelete.keys()]]);
@@ -69,22 +62,18 @@ export function prepareHandles(deps: { reads: QueueReads; groups: GroupOps; anno
       const rows = await findAll(tx, queueId, changes.map(({ ref }) => ref.seq));
       // The last change of a message in the batch wins, as when they ran one after the other.
       const updates = new Map<number, number>();
-      const outcomes = changes.map(({ ref, visibleAt, maxVisibleAfterReceiveMs, allowStale }): VisibilityOutcome => {
-        const row = rows.get(ref.seq);
-        if (!row) return 'gone';
-        if (row.receipt_token !== ref.receiptToken && !allowStale) return 'stale';
-        if (visibleAt - (row.received_at ?? now) > maxVisibleAfterReceiveMs) return 'overLimit';
-        updates.set(row.seq, visibleAt);
-        return 'ok';
+      const outcomes = changes.map((change): VisibilityOutcome => {
+        const row = rows.get(change.ref.seq);
+        const outcome = visibilityOutcome(row, change, now);
+        if (outcome === 'ok') updates.set(row!.seq, change.visibleAt);
+        return outcome;
       });
       if (updates.size === 0) return outcomes;
       await tx.run(handlesSql.setVisibleAt, [[...updates.keys()], [...updates.values()]]);
       if (mode !== 'plain') {
         for (const [seq, visibleAt] of updates) {
           const row = rows.get(seq)!;
-          const head = await groups.head(tx, queueId, row.group_id, mode);
-          // The head moves if this was the head, or (standard) if it is now visible before the head.
-          if (!head || head.head_seq === seq || visibleAt < head.head_visible_at) {
+          if (visibilityMovesHead(await groups.head(tx, queueId, row.group_id, mode), seq, visibleAt)) {
             await groups.refresh(tx, queueId, row.group_id, mode, now);
           }
         }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type HandleRow, deleteOutcome, visibilityMovesHead, visibilityOutcome } from '../handle-rules.js';
 import type { DeleteRequest, HandleOutcome, VisibilityChange, VisibilityOutcome } from '../storage.js';
 import type { GroupOps } from './groups.js';
 import type { MessageCounts } from './message-counts.js';
@@ -17,13 +18,6 @@ export const handlesSql = {
   setVisibleAt: `UPDATE messages SET visible_at = @visibleAt WHERE seq = @seq`,
 } as const;
 
-interface HandleRow {
-  seq: number;
-  group_id: string;
-  receipt_token: string | null;
-  visible_at: number;
-  received_at: number | null;
-}
 
 export function prepareHandles(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
   const { reads, groups, counts } = deps;
@@ -34,12 +28,10 @@ export function prepareHandles(db: Database.Database, deps: { reads: QueueReads;
   return {
     deleteMessages(queueId: number, requests: DeleteRequest[], now: number): HandleOutcome[] {
       const mode = reads.info(queueId)?.mode ?? 'plain';
-      return requests.map(({ ref, allowStale }): HandleOutcome => {
-        const row = find.get({ seq: ref.seq, queueId });
-        if (!row) return 'gone';
-        const outcome: HandleOutcome =
-          row.receipt_token !== ref.receiptToken ? 'stale' : row.visible_at <= now ? 'expired' : 'ok';
-        if (outcome !== 'ok' && !allowStale) return outcome;
+      return requests.map((request): HandleOutcome => {
+        const row = find.get({ seq: request.ref.seq, queueId });
+        const outcome = deleteOutcome(row, request, now);
+        if (outcome !== 'ok' || !row) return outcome;
         remove.run(row.seq);
         counts.add(queueId, -1);
         // Deleting anything but the group's head leaves the head where it is.
@@ -50,16 +42,12 @@ export function prepareHandles(db: Database.Database, deps: { reads: QueueReads;
 
     changeVisibilities(queueId: number, changes: VisibilityChange[], now: number): VisibilityOutcome[] {
       const mode = reads.info(queueId)?.mode ?? 'plain';
-      return changes.map(({ ref, visibleAt, maxVisibleAfterReceiveMs, allowStale }): VisibilityOutcome => {
-        const row = find.get({ seq: ref.seq, queueId });
-        if (!row) return 'gone';
-        if (row.receipt_token !== ref.receiptToken && !allowStale) return 'stale';
-        if (visibleAt - (row.received_at ?? now) > maxVisibleAfterReceiveMs) return 'overLimit';
-        // Also when the visibility already ended but nobody received the message since: AWS answers 200.
-        setVisibleAt.run({ seq: row.seq, visibleAt });
-        const head = groups.head(queueId, row.group_id, mode);
-        // The head moves if this was the head, or (standard) if it is now visible before the head.
-        if (!head || head.head_seq === row.seq || visibleAt < head.head_visible_at) {
+      return changes.map((change): VisibilityOutcome => {
+        const row = find.get({ seq: change.ref.seq, queueId });
+        const outcome = visibilityOutcome(row, change, now);
+        if (outcome !== 'ok' || !row) return outcome;
+        setVisibleAt.run({ seq: row.seq, visibleAt: change.visibleAt });
+        if (visibilityMovesHead(groups.head(queueId, row.group_id, mode), row.seq, change.visibleAt)) {
           groups.refresh(queueId, row.group_id, mode, now);
         }
         return 'ok';
