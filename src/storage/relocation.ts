@@ -39,3 +39,19 @@ export function deadLetterFields(row: MessageRow, redrive: RedriveTarget, now: n
     }),
   };
 }
+
+/**
+ * A message move task's move: a fresh message in the target (receivable now, never received, its
+ * retention restarting as for a re-send), with no DeadLetterQueueSourceArn any more.
+ */
+export function movedFields(now: number, targetRetentionMs: number): RelocateFields {
+  return {
+    visibleAt: now,
+    enqueuedAt: now,
+    expiresAt: now + targetRetentionMs,
+    receiveCount: 0,
+    firstReceivedAt: null,
+    receivedAt: null,
+    editSystemAttributes: ({ DeadLetterQueueSourceArn: _removed, ...rest }) => rest,
+  };
+}

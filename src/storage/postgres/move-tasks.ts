@@ -7,6 +7,7 @@ import type { Relocate, RelocateTarget } from './relocate.js';
 import { MESSAGE_COLUMNS, type MessageRow, type MoveTaskRow, type QueueMode, toMoveTaskRecord } from './rows.js';
 import { type Tx, read, sql } from './tx.js';
 import type pg from 'pg';
+import { movedFields } from '../relocation.js';
 
 // Message move tasks, as sqlite/move-tasks.ts: a batch moves messages and adds them to the task's counter
 // in one transaction. Which node runs a task is decided by a lease (holdLease in postgres-storage.ts, used
@@ -113,15 +114,7 @@ export function prepareMoveTasks(pool: pg.Pool, deps: { reads: QueueReads; group
           result.unresolvable += 1;
           return 'blocked';
         }
-        const seq = await deps.relocate(tx, row, target, {
-          visibleAt: now,
-          enqueuedAt: now,
-          expiresAt: now + target.retentionMs,
-          receiveCount: 0,
-          firstReceivedAt: null,
-          receivedAt: null,
-          editSystemAttributes: ({ DeadLetterQueueSourceArn: _removed, ...rest }) => rest,
-        }, now);
+        const seq = await deps.relocate(tx, row, target, movedFields(now, target.retentionMs), now);
         if (seq === null) return 'uncounted';
         result.moved += 1;
         movedTo.add(target.queueId);

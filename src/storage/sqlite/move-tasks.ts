@@ -6,6 +6,7 @@ import type { GroupOps } from './groups.js';
 import type { QueueReads } from './queues.js';
 import type { Relocate, RelocateTarget } from './relocate.js';
 import { type MessageRow, type MoveTaskRow, type QueueMode, toMoveTaskRecord } from './rows.js';
+import { movedFields } from '../relocation.js';
 
 // Message move tasks (DLQ redrive, reference §6.3). A batch moves messages and adds them to the task's
 // counter in the same transaction, so a crash can neither move a message twice nor count it twice.
@@ -151,15 +152,7 @@ export function prepareMoveTasks(db: Database.Database, deps: MoveDeps) {
           result.unresolvable += 1;
           return 'blocked';
         }
-        deps.relocate(row, target, {
-          visibleAt: now,
-          enqueuedAt: now,
-          expiresAt: now + target.retentionMs,
-          receiveCount: 0,
-          firstReceivedAt: null,
-          receivedAt: null,
-          editSystemAttributes: ({ DeadLetterQueueSourceArn: _removed, ...rest }) => rest,
-        }, now);
+        deps.relocate(row, target, movedFields(now, target.retentionMs), now);
         result.moved += 1;
         movedTo.add(target.queueId);
         return 'counted';
