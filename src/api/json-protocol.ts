@@ -38,7 +38,8 @@ export const jsonProtocol: WireProtocol = {
   },
 
   encodeResult(action: string, output: object, requestId: string) {
-    const body = pruneEmpty(output) as Record<string, unknown>;
+    const pruned = pruneEmpty(output) as Record<string, unknown>;
+    const body = pruned === EMPTY ? {} : pruned;
     for (const name of requiredOutputMembers(action)) {
       const value = (output as Record<string, unknown>)[name];
       if (body[name] === undefined && value !== undefined && value !== null) body[name] = value;
@@ -64,20 +65,28 @@ function header(request: WireRequest, name: string): string | undefined {
 }
 
 // AWS omits absent and empty members: an empty receive is `{}`, a batch without failures has no
-// `Failed` (reference §1.7). Never emit null. Array elements are kept even if empty.
+// `Failed` (reference §1.7). Never emit null. Array elements are kept even if empty. Objects are built
+// without a prototype, so a member named `__proto__` (a message attribute's name is the client's) is an
+// own property like any other, and plain assignment is safe (and much cheaper than defineProperty).
 function pruneEmpty(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(pruneEmpty);
   if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(value)) {
-    const pruned = pruneEmpty(member);
+  const out: Record<string, unknown> = Object.create(null);
+  let kept = 0;
+  for (const name of Object.keys(value)) {
+    const pruned = pruneEmpty((value as Record<string, unknown>)[name]);
     if (pruned === undefined || pruned === null || isEmptyContainer(pruned)) continue;
-    Object.defineProperty(out, name, { value: pruned, enumerable: true, writable: true, configurable: true });
+    out[name] = pruned;
+    kept += 1;
   }
-  return out;
+  return kept === 0 ? EMPTY : out;
 }
 
+/** What pruneEmpty returns for an object left with no members; its parent drops it. */
+const EMPTY: Record<string, unknown> = Object.freeze(Object.create(null));
+
 function isEmptyContainer(value: unknown): boolean {
+  if (value === EMPTY) return true;
   if (Array.isArray(value)) return value.length === 0;
-  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+  return false;
 }

@@ -43,6 +43,11 @@ export function openDatabase(options: OpenOptions): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'relaxed' ? 'NORMAL' : 'FULL'}`);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Every write batcher operation is a SAVEPOINT, and SQLite keeps a savepoint's undo copies in a
+    // statement journal: a temporary file by default, created and removed per transaction. In memory it
+    // costs no system calls (measured: 10-message sends 26 -> 17 µs a message in-process). It only ever
+    // serves a rollback to a savepoint, so durability is unchanged.
+    db.pragma('temp_store = MEMORY');
     // Cascades remove payloads with their message and everything of a deleted queue.
     db.pragma('foreign_keys = ON');
     migrate(db, options.defaultAccountId ?? DEFAULT_ACCOUNT_ID);
