@@ -29,8 +29,8 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * target ÷ reference, of msgs/s, p50 or RSS alike: above 1 is faster for a rate, slower for a latency,
- * more memory for RSS (the table's legend says so).
+ * target ÷ reference, of msgs/s, p50, RSS or CPU alike: above 1 is faster for a rate, slower for a
+ * latency, more memory for RSS, more CPU per message (the table's legend says so).
  */
 export function ratio(target: number, reference: number): number {
   if (!Number.isFinite(target) || !Number.isFinite(reference) || reference === 0) return NaN;
@@ -49,7 +49,7 @@ export class Comparison {
 
   /** Records the rows one target produced for one scenario case in one round. */
   add(caseId: string, target: string, rows: readonly ResultRow[]): void {
-    for (const row of rows) {
+    for (const row of rows.flatMap(withCpuRow)) {
       const key = rowKey(row);
       if (!this.rows.has(key)) this.rows.set(key, { scenario: row.scenario, concurrency: row.concurrency, metric: row.metric ?? 'rate', caseId });
       const cellKey = `${key}\u0000${target}`;
@@ -84,17 +84,24 @@ export class Comparison {
 }
 
 function rowKey(row: ResultRow): string {
-  return `${row.scenario}\u0000${row.concurrency}`;
+  return `${row.scenario}\u0000${row.concurrency}${row.metric === 'cpu' ? '\u0000cpu' : ''}`;
+}
+
+/** A rate row that carries the server's CPU per message is shown twice: its msgs/s, then that CPU. */
+function withCpuRow(row: ResultRow): ResultRow[] {
+  if ((row.metric ?? 'rate') !== 'rate' || row.serverCpuUsPerMsg === undefined) return [row];
+  return [row, { ...row, metric: 'cpu' }];
 }
 
 function figuresOf(metric: Metric, rows: readonly ResultRow[]): Figures {
   const pick = (get: (row: ResultRow) => number | undefined) => median(rows.map((row) => get(row) ?? NaN));
   if (metric === 'latency') return { value: pick((r) => r.p50Ms), p99: pick((r) => r.p99Ms), rounds: rows.length };
   if (metric === 'rss') return { value: pick((r) => r.rssMiB), rounds: rows.length };
+  if (metric === 'cpu') return { value: pick((r) => r.serverCpuUsPerMsg), rounds: rows.length };
   return { value: pick((r) => r.msgsPerS), rounds: rows.length };
 }
 
-const UNIT: Record<Metric, string> = { rate: 'msgs/s', latency: 'p50/p99 ms', rss: 'RSS MiB' };
+const UNIT: Record<Metric, string> = { rate: 'msgs/s', latency: 'p50/p99 ms', rss: 'RSS MiB', cpu: 'srv CPU µs/msg' };
 
 export function compareTableText(comparison: Comparison): string {
   const { targets, reference } = comparison;

@@ -115,6 +115,8 @@ function header(meta: RunMeta, targets: readonly Target[], cli: Cli, reference: 
     `node ${meta.node}; ${meta.cpus}, load average ${meta.loadAverage1m.toFixed(2)} at start (bench and servers share these cores)`,
     ...targets.map((t) => `  ${t.name}: ${t.describe}`),
     `${cli.rounds} interleaved round(s), medians across rounds; ratios are target ÷ ${reference}: for msgs/s above 1× is`,
-    'faster, for latency (ratio of p50s) and RSS below 1× is better; n/a = the server lacks what the scenario needs',
+    'faster, for latency (ratio of p50s), RSS and server CPU per message below 1× is better; n/a = the server lacks',
+    'what the scenario needs. Server CPU counts the server process only (user + system, all its threads), over',
+    "the measured phase: steadier than msgs/s on a shared machine (not PostgreSQL's own processes for wharf-pg)",
   ].join('\n');
 }

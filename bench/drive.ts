@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { readCpuMs } from './server.js';
 
 /** What one operation moved. `null` tells the worker that the source is exhausted (a drained queue). */
 export type OpOutcome = { messages: number; bytes: number } | null;
@@ -21,6 +22,19 @@ export interface Measurement {
   bytes: number;
   elapsedMs: number;
   latenciesMs: number[];
+  /** CPU the server process used during the measured phase, when the bench knows its pid. */
+  serverCpuMs?: number;
+}
+
+/**
+ * The server process whose CPU drive() reads around each measured phase (runOne sets it per scenario).
+ * On a shared machine throughput moves with the neighbours' load; CPU per message moves far less, so
+ * it is the steadier figure to compare two servers by.
+ */
+let measuredPid: number | undefined;
+
+export function measureServerCpu(pid: number | undefined): void {
+  measuredPid = pid;
 }
 
 /**
@@ -38,6 +52,8 @@ export async function drive(budget: Budget, op: Op): Promise<Measurement> {
     elapsedMs: 0,
     latenciesMs: [],
   };
+  const pid = measuredPid;
+  const cpuAtStart = pid === undefined ? 0 : readCpuMs(pid);
   const startedAt = performance.now();
   const deadline = startedAt + budget.durationMs;
   let started = 0;
@@ -67,6 +83,7 @@ export async function drive(budget: Budget, op: Op): Promise<Measurement> {
   // Rates run to the last operation that moved a message: while a queue drains, the last workers sit
   // in a long poll that finds nothing, and that wait is not the broker's throughput.
   result.elapsedMs = (lastProgressAt ?? performance.now()) - startedAt;
+  if (pid !== undefined) result.serverCpuMs = readCpuMs(pid) - cpuAtStart;
   return result;
 }
 

@@ -21,7 +21,8 @@ export const FAUXQS_SPEC = major > 22 || (major === 22 && minor >= 5) ? 'fauxqs'
 
 export interface Peer {
   endpoint: string;
-  pid: number;
+  /** The server's own process, whose memory and CPU the bench reads; absent when npx stands between. */
+  pid?: number;
   command: string;
   stop(): Promise<void>;
 }
@@ -67,7 +68,7 @@ export async function startFauxqs(): Promise<Peer> {
   try {
     await waitUntilServing(endpoint, child, () => stderr.join('\n'));
     const shown = existsSync(local) ? 'node_modules/fauxqs' : `npx ${FAUXQS_SPEC}`;
-    return { endpoint, pid: child.pid!, command: shown, stop };
+    return { endpoint, ...(existsSync(local) ? { pid: child.pid! } : {}), command: shown, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -24,8 +24,17 @@ export interface ResultRow {
   p50Ms?: number;
   p99Ms?: number;
   memory?: MemoryFigures;
-  /** Which figure a side-by-side table compares: msgs/s (default), p50/p99 latency, or server RSS. */
-  metric?: 'rate' | 'latency' | 'rss';
+  /**
+   * Server CPU (user + system, all threads) per message moved in the measured phase, in µs; only for
+   * servers the bench started (it reads /proc/<pid>/stat). Clock ticks are 10 ms, so runs of a few
+   * seconds resolve it to about 1 %.
+   */
+  serverCpuUsPerMsg?: number;
+  /**
+   * Which figure a side-by-side table compares: msgs/s (default), p50/p99 latency, server RSS, or server
+   * CPU per message (a row the comparison derives from a rate row).
+   */
+  metric?: 'rate' | 'latency' | 'rss' | 'cpu';
   /** Server VmRSS in MiB, for rows with metric 'rss'. */
   rssMiB?: number;
   /** Set when the server cannot serve this measurement (e.g. no GetQueueAttributes): why. */
@@ -90,6 +99,7 @@ export function rowFrom(scenario: string, m: Measurement, note?: string): Result
     mbPerS: m.bytes > 0 ? round(m.bytes / 1e6 / seconds, 2) : undefined,
     p50Ms: round(percentile(m.latenciesMs, 50), 2),
     p99Ms: round(percentile(m.latenciesMs, 99), 2),
+    ...(m.serverCpuMs !== undefined && m.messages > 0 ? { serverCpuUsPerMsg: round((m.serverCpuMs * 1000) / m.messages, 1) } : {}),
     ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
   };
 }
@@ -106,6 +116,7 @@ const COLUMNS: { title: string; cell: (row: ResultRow) => string; left?: boolean
   { title: 'p50 ms', cell: (r) => fmt(r.p50Ms) },
   { title: 'p99 ms', cell: (r) => fmt(r.p99Ms) },
   { title: 'CPU% bench/server', cell: (r) => (r.cpuPercent ? `${r.cpuPercent.bench}/${r.cpuPercent.server ?? '?'}` : '-') },
+  { title: 'server CPU µs/msg', cell: (r) => fmt(r.serverCpuUsPerMsg) },
   { title: 'notes', cell: notesText, left: true },
 ];
 

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { isUnsupported } from './client.js';
 import type { BenchContext, Scenario } from './context.js';
 import type { ResultRow } from './report.js';
+import { measureServerCpu } from './drive.js';
 import { readCpuMs } from './server.js';
 
 /**
@@ -13,6 +14,7 @@ export async function runOne(id: number, title: string, run: Scenario, ctx: Benc
   const startedAt = performance.now();
   const benchCpu = process.cpuUsage();
   const serverCpuMs = pid === undefined ? 0 : readCpuMs(pid);
+  measureServerCpu(pid);
   try {
     const rows = await run(ctx, concurrency);
     const wallMs = performance.now() - startedAt;
@@ -31,5 +33,7 @@ export async function runOne(id: number, title: string, run: Scenario, ctx: Benc
     }
     ctx.progress(`  failed: ${message}`);
     return [{ scenario, concurrency, error: message.split('\n')[0]!.slice(0, 300) }];
+  } finally {
+    measureServerCpu(undefined);
   }
 }

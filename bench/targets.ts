@@ -68,7 +68,7 @@ export async function startTargets(cli: Cli, progress: (line: string) => void): 
   if (cli['with-fauxqs']) {
     await attempt('fauxqs', async () => {
       const peer = await startFauxqs();
-      return { name: 'fauxqs', endpoint: peer.endpoint, describe: `${peer.command} (in memory)`, features: FAUXQS_FEATURES, problems: () => [], stop: peer.stop };
+      return { name: 'fauxqs', endpoint: peer.endpoint, ...(peer.pid === undefined ? {} : { pid: peer.pid }), describe: `${peer.command} (in memory)`, features: FAUXQS_FEATURES, problems: () => [], stop: peer.stop };
     });
   }
   if (cli['with-postgres']) {

@@ -54,6 +54,20 @@ describe('Comparison', () => {
     expect(lines[2]).toMatch(/SendMessage 100 B\s+16\s+msgs\/s\s+1,000\s+2,000\s+0\.50×/);
   });
 
+  it("follows a rate row with the server's CPU per message when it was measured", () => {
+    // Given rates that carry server CPU for wharf, and a target whose CPU the bench could not read
+    const comparison = new Comparison(['wharf', 'strawman', 'remote'], 'strawman');
+    comparison.add('send', 'wharf', [{ ...rate(1000), serverCpuUsPerMsg: 150 }]);
+    comparison.add('send', 'strawman', [{ ...rate(2000), serverCpuUsPerMsg: 100 }]);
+    comparison.add('send', 'remote', [rate(3000)]);
+    // When the table is rendered
+    const lines = compareTableText(comparison).split('\n');
+    // Then the CPU row follows the rate row, with its own ratio, and '-' where it is unknown
+    expect(lines[2]).toMatch(/SendMessage 100 B\s+16\s+msgs\/s\s+1,000\s+2,000\s+3,000\s+0\.50×\s+1\.50×/);
+    expect(lines[3]).toMatch(/SendMessage 100 B\s+16\s+srv CPU µs\/msg\s+150\s+100\s+-\s+1\.50×\s+-$/);
+    expect(lines).toHaveLength(4);
+  });
+
   it('shows p50 / p99 for latency rows and takes the ratio of the p50s', () => {
     const comparison = new Comparison(['wharf', 'fauxqs'], 'fauxqs');
     comparison.add('poll', 'wharf', [latency(2, 8)]);

@@ -14,8 +14,7 @@ export const sendSql = {
     WHERE queue_id = @queueId AND scope = @scope AND dedup_id = @dedupId`,
   insert: `INSERT INTO messages (queue_id, message_id, group_id, dedup_id, sender_id, md5_of_body, sent_at,
       enqueued_at, visible_at, expires_at)
-    VALUES (@queueId, @messageId, @groupId, @dedupId, @senderId, @md5OfBody, @now, @now, @visibleAt, @expiresAt)
-    RETURNING seq`,
+    VALUES (@queueId, @messageId, @groupId, @dedupId, @senderId, @md5OfBody, @now, @now, @visibleAt, @expiresAt)`,
   insertPayload: `INSERT INTO message_payloads (seq, body, attributes_json, system_attributes_json)
     VALUES (@seq, @body, @attributesJson, @systemAttributesJson)`,
   // An expired entry (still present until maintenance) is replaced.
@@ -36,7 +35,8 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
   const findDuplicate = db.prepare<DedupKey, { message_id: string; seq: number; expires_at: number }>(
     sendSql.findDuplicate,
   );
-  const insert = db.prepare<object, number>(sendSql.insert).pluck();
+  // The new seq is the row id: lastInsertRowid, without RETURNING's buffering of its output.
+  const insert = db.prepare<object>(sendSql.insert);
   const insertPayload = db.prepare<object>(sendSql.insertPayload);
   const rememberDedup = db.prepare<DedupKey & { messageId: string; seq: number; expiresAt: number }>(
     sendSql.rememberDedup,
@@ -56,7 +56,7 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
       }
       const group = groupKey(message.groupId);
       mode = groups.admit(queueId, group, mode, now);
-      const seq = insert.get({
+      const row = {
         queueId,
         messageId: message.messageId,
         groupId: group,
@@ -66,8 +66,8 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
         now,
         visibleAt: message.visibleAt,
         expiresAt: now + queue.retentionMs,
-      });
-      if (seq === undefined) throw new Error('message insert returned no seq');
+      };
+      const seq = Number(insert.run(row).lastInsertRowid);
       insertPayload.run({
         seq,
         body: message.body,
