@@ -116,7 +116,7 @@ function header(meta: RunMeta, targets: readonly Target[], cli: Cli, reference: 
     ...targets.map((t) => `  ${t.name}: ${t.describe}`),
     `${cli.rounds} interleaved round(s), medians across rounds; ratios are target ÷ ${reference}: for msgs/s above 1× is`,
     'faster, for latency (ratio of p50s), RSS and server CPU per message below 1× is better; n/a = the server lacks',
-    'what the scenario needs. Server CPU counts the server process only (user + system, all its threads), over',
-    "the measured phase: steadier than msgs/s on a shared machine (not PostgreSQL's own processes for wharf-pg)",
+    'what the scenario needs. Server CPU counts the server process only (user + system, all its threads) over the',
+    "measured phase, not PostgreSQL's own processes for wharf-pg; contention inflates it too, so compare within a run",
   ].join('\n');
 }

@@ -28,8 +28,9 @@ export interface Measurement {
 
 /**
  * The server process whose CPU drive() reads around each measured phase (runOne sets it per scenario).
- * On a shared machine throughput moves with the neighbours' load; CPU per message moves far less, so
- * it is the steadier figure to compare two servers by.
+ * CPU per message says how much work a server does for what it moved, which throughput alone hides when
+ * the client or the disk sets the pace. On a shared machine contention inflates it too (measured: the
+ * same build 29 and 53 µs per batched message in two runs), so servers are compared within one run.
  */
 let measuredPid: number | undefined;
 
