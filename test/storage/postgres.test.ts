@@ -40,10 +40,7 @@ describe('postgres plans on a queue the statistics have not seen', () => {
   // queue_id (migration 2) every per-queue statement keeps to the index that gives its order.
   it('walks the visibility (or fair-group) index in order, never the expiry index', async () => {
     // Given statistics gathered while queue 7 had no messages, then 20,000 of them, with autovacuum off
-    const url = await createDatabase('plans');
-    await (await openPostgresStorage({ url, poolSize: 1 })).close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
+    const { client } = await migratedDatabase('plans');
     try {
       // Message times as a live queue has them: epoch ms, retention four days ahead.
       const insert = (queueId: number, count: number, from: number) =>
@@ -81,10 +78,7 @@ describe('postgres plans on a queue the statistics have not seen', () => {
 describe('postgres migration 2', () => {
   it('drops the statistics an older database gathered on messages.queue_id and gathers none again', async () => {
     // Given a database at version 1 whose queue_id has statistics
-    const url = await createDatabase('migrate');
-    await (await openPostgresStorage({ url, poolSize: 1 })).close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
+    const { url, client } = await migratedDatabase('migrate');
     const queueIdStats = async () =>
       Number((await client.query(`SELECT count(*) AS n FROM pg_stats WHERE tablename = 'messages' AND attname = 'queue_id'`)).rows[0].n);
     try {
@@ -105,6 +99,15 @@ describe('postgres migration 2', () => {
     }
   });
 });
+
+/** A fresh database that a node has migrated, and a connected client on it (the caller ends it). */
+async function migratedDatabase(prefix: string): Promise<{ url: string; client: pg.Client }> {
+  const url = await createDatabase(prefix);
+  await (await openPostgresStorage({ url, poolSize: 1 })).close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return { url, client };
+}
 
 /** EXPLAIN of a statement with its parameters written in as literals (PostgreSQL 15 has no GENERIC_PLAN). */
 async function explain(client: pg.Client, statement: Statement, params: unknown[]): Promise<string> {
