@@ -1,8 +1,9 @@
 // Message and move-task rows as both storage adapters read them (SQLite and PostgreSQL name and type
 // their columns alike), and their mapping to the domain types of core/types.ts. Queue rows differ by
-// backend (SQLite stores booleans as 0/1 and tags as JSON text) and stay in each adapter's rows.ts.
+// backend (SQLite stores booleans as 0/1 and tags as JSON text): each adapter's rows.ts reads its own and
+// builds the record with frozenQueueRecord here.
 
-import type { ClaimedMessage, MessageAttributeMap, MoveTaskRecord, MoveTaskStatus, StoredMessage } from '../core/types.js';
+import type { ClaimedMessage, MessageAttributeMap, MoveTaskRecord, MoveTaskStatus, QueueRecord, StoredMessage } from '../core/types.js';
 
 /**
  * How a queue's messages are claimed, which decides what bookkeeping its messages pay for:
@@ -38,6 +39,43 @@ export interface PayloadRow {
   body: string;
   attributes_json: string;
   system_attributes_json: string;
+}
+
+/** The queue columns both backends store alike. */
+interface QueueColumns {
+  id: number;
+  account: string;
+  name: string;
+  attributes_json: string;
+  created_at: number;
+  last_modified_at: number;
+  last_purged_at: number | null;
+}
+
+/**
+ * A queue row as the domain record, given the columns the backends store differently (SQLite: fifo as 0/1,
+ * tags as JSON text). Frozen: cached records are shared by concurrent requests, so nobody may edit one
+ * in place. `tags` must be a fresh object; it is frozen as it is.
+ */
+export function frozenQueueRecord(row: QueueColumns, fifo: boolean, tags: Record<string, string>): QueueRecord {
+  return Object.freeze({
+    id: row.id,
+    account: row.account,
+    name: row.name,
+    fifo,
+    attributes: Object.freeze(JSON.parse(row.attributes_json) as Record<string, string>),
+    tags: Object.freeze(tags),
+    createdAt: row.created_at,
+    lastModifiedAt: row.last_modified_at,
+    lastPurgedAt: row.last_purged_at,
+  });
+}
+
+/** A FIFO claim walk's position among a queue's receivable groups (message_groups, both adapters). */
+export interface GroupCursorRow {
+  group_id: string;
+  ready_at: number;
+  head_seq: number;
 }
 
 /** Ungrouped messages are stored under the group key '' (see schema.ts). */

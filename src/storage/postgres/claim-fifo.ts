@@ -1,4 +1,5 @@
 import type { GroupOps } from './groups.js';
+import type { GroupCursorRow } from '../message-rows.js';
 import { MESSAGE_COLUMNS, type MessageRow } from './rows.js';
 import { type Tx, sql } from './tx.js';
 
@@ -21,12 +22,6 @@ export const fifoWalkSql = {
     WHERE queue_id = $1 AND group_id = $2 AND dedup_id IS NOT NULL AND seq > $3
     ORDER BY seq LIMIT $4`),
 } as const;
-
-interface GroupCursorRow {
-  group_id: string;
-  ready_at: number;
-  head_seq: number;
-}
 
 export type FifoWalk = ReturnType<typeof prepareFifoWalk>;
 

@@ -3,7 +3,7 @@
 
 import type { ClaimedMessage, QueueRecord, StoredMessage } from '../../core/types.js';
 import * as shared from '../message-rows.js';
-import type { QueueMode } from '../message-rows.js';
+import { frozenQueueRecord, type QueueMode } from '../message-rows.js';
 
 export { groupKey, type MoveTaskRow, type QueueMode, toMoveTaskRecord } from '../message-rows.js';
 
@@ -27,18 +27,7 @@ export const QUEUE_COLUMNS = `q.id, q.account, q.name, q.fifo, q.fair, q.retenti
   coalesce((SELECT json_object_agg(t.key, t.value) FROM queue_tags t WHERE t.queue_id = q.id), '{}'::json) AS tags`;
 
 export function toQueueRecord(row: QueueRow): QueueRecord {
-  // Frozen: cached records are shared by concurrent requests, so nobody may edit one in place.
-  return Object.freeze({
-    id: row.id,
-    account: row.account,
-    name: row.name,
-    fifo: row.fifo,
-    attributes: Object.freeze(JSON.parse(row.attributes_json) as Record<string, string>),
-    tags: Object.freeze({ ...row.tags }),
-    createdAt: row.created_at,
-    lastModifiedAt: row.last_modified_at,
-    lastPurgedAt: row.last_purged_at,
-  });
+  return frozenQueueRecord(row, row.fifo, row.tags);
 }
 
 

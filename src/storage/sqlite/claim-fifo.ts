@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupOps } from './groups.js';
+import type { GroupCursorRow } from '../message-rows.js';
 import type { MessageRow } from './rows.js';
 
 // Walks a FIFO queue's deliverable messages in delivery order; used by receive (claim or redrive) and by
@@ -35,12 +36,6 @@ export const fifoWalkSql = {
     WHERE queue_id = @queueId AND group_id = @groupId AND dedup_id IS NOT NULL AND seq > @afterSeq
     ORDER BY seq LIMIT @limit`,
 } as const;
-
-interface GroupCursorRow {
-  group_id: string;
-  ready_at: number;
-  head_seq: number;
-}
 
 export type FifoWalk = ReturnType<typeof prepareFifoWalk>;
 

@@ -1,7 +1,7 @@
 // Row shapes as better-sqlite3 returns them, and their mapping to the domain types of core/types.ts.
 
 import type { QueueRecord } from '../../core/types.js';
-import type { QueueMode } from '../message-rows.js';
+import { frozenQueueRecord, type QueueMode } from '../message-rows.js';
 
 export {
   groupKey,
@@ -36,18 +36,7 @@ export const QUEUE_COLUMNS = `q.id, q.account, q.name, q.fifo, q.fair, q.retenti
   (SELECT json_group_object(t.key, t.value) FROM queue_tags t WHERE t.queue_id = q.id) AS tags_json`;
 
 export function toQueueRecord(row: QueueRow): QueueRecord {
-  // Frozen: cached records are shared by concurrent requests, so nobody may edit one in place.
-  return Object.freeze({
-    id: row.id,
-    account: row.account,
-    name: row.name,
-    fifo: row.fifo === 1,
-    attributes: Object.freeze(JSON.parse(row.attributes_json) as Record<string, string>),
-    tags: Object.freeze(JSON.parse(row.tags_json) as Record<string, string>),
-    createdAt: row.created_at,
-    lastModifiedAt: row.last_modified_at,
-    lastPurgedAt: row.last_purged_at,
-  });
+  return frozenQueueRecord(row, row.fifo === 1, JSON.parse(row.tags_json) as Record<string, string>);
 }
 
 /** A queue as storage works with it: the domain record plus the columns storage derives from it. */
