@@ -86,11 +86,13 @@ export async function assembleWharf(options: AssembleOptions): Promise<Assembled
       moveTasks.wake();
     },
   });
+  // The round in progress, so a shutdown waits for it instead of closing the store under it.
+  let maintenanceRound: Promise<void> = Promise.resolve();
   const runMaintenance = () =>
-    storage
+    (maintenanceRound = storage
       .maintenance(clock.now())
       .then(({ unblockedQueues }) => unblockedQueues.forEach((queueId) => waiters.notify(queueId, 1)))
-      .catch((err: unknown) => log.error({ err }, 'maintenance failed'));
+      .catch((err: unknown) => log.error({ err }, 'maintenance failed')));
   // After a clock move, expiry runs at once (so FIFO groups blocked by expired messages unblock) and the
   // move-task runner ticks again; waiters are re-checked by TestControls.
   const controls =
@@ -130,6 +132,7 @@ export async function assembleWharf(options: AssembleOptions): Promise<Assembled
     async stopBackground() {
       clearInterval(maintenance);
       await moveTasks.stop();
+      await maintenanceRound;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { HandleOutcome, RemoteChanges, Storage } from '../storage.js';
 import { prepareFairWalk } from './claim-fair.js';
-import { prepareFastPaths } from './fast-paths.js';
+import { isPlainSend, prepareFastPaths } from './fast-paths.js';
 import { toClaimedMessage } from './rows.js';
 import { prepareFifoWalk } from './claim-fifo.js';
 import { prepareGroups } from './groups.js';
@@ -151,7 +151,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
 
     sendMessages: async (queueId, messages, now) => {
       if (closed) throw new Error('storage is closed');
-      const sent = (await isPlain(queueId)) ? await fast.send(queueId, messages, now) : null;
+      const sent = isPlainSend(messages) && (await isPlain(queueId)) ? await fast.send(queueId, messages, now) : null;
       if (sent) notifier.wakeAfterCommit(queueId, sent.length);
       return sent ?? write((tx) => send(tx, queueId, messages, now));
     },
@@ -175,11 +175,11 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
       if (closed) throw new Error('storage is closed');
       if (!(await isPlain(queueId))) return write((tx) => handles.deleteMessages(tx, queueId, requests, now));
       const deleted = await fast.delete(queueId, requests, now);
-      // Entries the fast path did not delete (gone, stale, expired, a seq named twice) get their answer
+      // Entries the fast path did not delete (gone, stale, expired, a handle named twice) get their answer
       // from the general path, which decides each one as it would have alone.
       const rest: number[] = [];
-      const outcomes = requests.map((request, index): HandleOutcome | undefined => {
-        if (deleted.delete(request.ref.seq)) return 'ok';
+      const outcomes = requests.map((_, index): HandleOutcome | undefined => {
+        if (deleted[index]) return 'ok';
         rest.push(index);
         return undefined;
       });

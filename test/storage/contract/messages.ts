@@ -68,6 +68,60 @@ export function messageContract(make: MakeStorage): void {
       expect(bodies(await receive(storage(), queue, T0, { max: 10 }))).toEqual(names);
     });
 
+    it('keeps each of many concurrent sends whole: its own order, its own sent time, every message once', async () => {
+      // given twenty batches of three sent at once, each at its own time (backends may commit them together)
+      const queue = await createQueue(storage(), 'q');
+      const requests = Array.from({ length: 20 }, (_, r) => ({
+        now: T0 + r * 10,
+        bodies: [0, 1, 2].map((m) => `r${r}-m${m}`),
+      }));
+      // when
+      const results = await Promise.all(
+        requests.map(({ now, bodies: names }) => send(storage(), queue.id, now, ...names)),
+      );
+      // then every request got its own seqs, increasing in its input order
+      for (const sent of results) {
+        const seqs = sent.map((r) => r.seq);
+        expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      }
+      expect(new Set(results.flat().map((r) => r.seq)).size).toBe(60);
+      const received = [];
+      for (let batch = await receive(storage(), queue, T0 + SECOND); batch.messages.length > 0; batch = await receive(storage(), queue, T0 + SECOND)) {
+        received.push(...batch.messages);
+      }
+      expect(received).toHaveLength(60);
+      for (const { body, sentAt, seq, messageId } of received) {
+        const [r, m] = body.slice(1).split('-m').map(Number) as [number, number];
+        expect(sentAt).toBe(requests[r]!.now);
+        expect({ seq, messageId }).toEqual({ seq: results[r]![m]!.seq, messageId: results[r]![m]!.messageId });
+      }
+    });
+
+    it('gives concurrent receives disjoint messages, each at most its max, with its own time and timeout', async () => {
+      // given 30 messages and twelve receives at once with different max, times and visibility timeouts
+      const queue = await createQueue(storage(), 'q');
+      await send(storage(), queue.id, T0, ...Array.from({ length: 30 }, (_, i) => `m${String(i).padStart(2, '0')}`));
+      const asks = Array.from({ length: 12 }, (_, i) => ({ max: 1 + (i % 4), now: T0 + SECOND + i, visibilityMs: (i + 1) * SECOND }));
+      // when
+      const answers = await Promise.all(
+        asks.map(({ max, now, visibilityMs }) => receive(storage(), queue, now, { max, visibilityMs })),
+      );
+      // then 30 messages went out once each (the asks add up to 30), each answer in send order
+      const all = answers.flatMap((answer) => bodies(answer));
+      expect(all.toSorted()).toEqual(Array.from({ length: 30 }, (_, i) => `m${String(i).padStart(2, '0')}`));
+      answers.forEach((answer, i) => {
+        expect(answer.messages).toHaveLength(asks[i]!.max);
+        expect(bodies(answer)).toEqual(bodies(answer).toSorted());
+        for (const claimed of answer.messages) {
+          expect(claimed).toMatchObject({ firstReceivedAt: asks[i]!.now, visibleAt: asks[i]!.now + asks[i]!.visibilityMs });
+        }
+        // one receive's handles are not another's
+        expect(new Set(answer.messages.map((m) => m.receiptToken)).size).toBe(answer.messages.length);
+      });
+      expect(new Set(answers.flatMap((answer) => answer.messages.map((m) => m.receiptToken))).size).toBe(30);
+      expect((await receive(storage(), queue, T0 + SECOND + 12)).messages).toEqual([]);
+    });
+
     it('respects max', async () => {
       const queue = await createQueue(storage(), 'q');
       await send(storage(), queue.id, T0, 'a', 'b', 'c');
