@@ -10,6 +10,7 @@ import { openPostgresStorage } from '../../src/storage/postgres/postgres-storage
 import type { Statement } from '../../src/storage/postgres/tx.js';
 import { createDatabase, truncateAll } from '../helpers/postgres.js';
 import { describeStorageContract } from './contract.js';
+import { T0, bodies, createQueue, message, receive } from './contract/fixtures.js';
 
 // The storage contract on PostgreSQL: one database for this file, emptied before each test's store opens.
 
@@ -31,6 +32,63 @@ describe('postgres storage', () => {
     await client.query('CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (99)');
     await client.end();
     await expect(openPostgresStorage({ url: newer })).rejects.toThrow('database schema version 99 is newer than this build supports (2)');
+  });
+});
+
+describe('postgres sends that share a transaction', () => {
+  // FIFO sends to one queue that arrive together run in one transaction (postgres-storage.ts); a request
+  // that fails there must fail alone. PostgreSQL's text type refuses a NUL byte, which storage does not
+  // check (SQS validation rejects it before storage), so such a body fails inside the shared transaction.
+  it('fails only the request that failed; the others are stored in arrival order', async () => {
+    const storage = await openPostgresStorage({ url: await createDatabase('shared_tx'), poolSize: 4 });
+    try {
+      const queue = await createQueue(storage, 'q.fifo');
+      const fifoMessage = (body: string) => message(body, T0, { groupId: 'g', dedupId: body });
+      // when four sends arrive together: the first runs alone, the next three share a transaction
+      const outcomes = await Promise.allSettled(
+        ['a', 'b', 'bad\u0000', 'c'].map((body) => storage.sendMessages(queue.id, [fifoMessage(body)], T0)),
+      );
+      // then
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      const received = await receive(storage, queue, T0, { max: 10 });
+      expect(bodies(received)).toEqual(['a', 'b', 'c']);
+      const seqs = received.messages.map((m) => m.seq);
+      expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('postgres in-flight limit on a queue deeper than the limit', () => {
+  it('counts the in-flight range once while the room is large, and exactly near the limit', async () => {
+    const storage = await openPostgresStorage({ url: await createDatabase('room'), poolSize: 4 });
+    try {
+      const queue = await createQueue(storage, 'deep');
+      for (let batch = 0; batch < 21; batch += 1) {
+        await storage.sendMessages(queue.id, Array.from({ length: 100 }, (_, i) => message(`m${batch}-${i}`, T0)), T0);
+      }
+      let inFlightCounts = 0;
+      const query = storage.pool.query.bind(storage.pool);
+      storage.pool.query = ((config: { name?: string }, ...rest: unknown[]) => {
+        if (config?.name === countsSql.notVisible.name) inFlightCounts += 1;
+        return (query as (...args: unknown[]) => unknown)(config, ...rest);
+      }) as typeof storage.pool.query;
+      // when 2,100 messages are received 10 at a time under a limit of 2,000 in flight
+      let claimed = 0;
+      let counted = -1;
+      for (let round = 0; ; round += 1) {
+        const result = await receive(storage, queue, T0, { max: 10, maxInFlight: 2_000 });
+        if (round === 99) counted = inFlightCounts;
+        claimed += result.messages.length;
+        if (result.inFlightLimitReached) break;
+      }
+      // then the first hundred receives (room ≥ 1,000) counted once; the limit still held exactly
+      expect(counted).toBe(1);
+      expect(claimed).toBe(2_000);
+    } finally {
+      await storage.close();
+    }
   });
 });
 

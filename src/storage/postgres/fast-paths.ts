@@ -60,24 +60,31 @@ export function isPlainSend(messages: MessageToSend[]): boolean {
   return messages.every(({ message, deduplication }) => message.groupId === null && deduplication === null);
 }
 
-interface PlainSend {
+/** One SendMessage or SendMessageBatch request, as the coalescers carry it. */
+export interface SendRequest {
   messages: MessageToSend[];
   now: number;
 }
+
+/** A send's weight against a statement's bounds: bodies dominate its parameters. */
+export const sizeOfSend = ({ messages }: SendRequest) => ({
+  bytes: messages.reduce((sum, { message }) => sum + message.body.length, 0),
+  items: messages.length,
+});
 
 interface PlainDelete {
   requests: DeleteRequest[];
   now: number;
 }
 
-/** Statement bounds: bodies dominate a send's parameters; deletes and receives count handles and messages. */
-const SEND_LIMITS = { maxBytes: 4 * 1024 * 1024, maxItems: 1_000 };
+/** Statement bounds: sends weigh their bodies; deletes and receives count handles and messages. */
+export const SEND_LIMITS = { maxBytes: 4 * 1024 * 1024, maxItems: 1_000 };
 const DELETE_LIMITS = { maxBytes: Number.POSITIVE_INFINITY, maxItems: 1_000 };
 const RECEIVE_LIMITS = { maxBytes: Number.POSITIVE_INFINITY, maxItems: 1_000 };
 
 export function prepareFastPaths(pool: pg.Pool) {
   // Several requests to one queue share a statement and its commit (statement-coalescer.ts).
-  const sends = new StatementCoalescer<PlainSend, SendResult[] | null>(
+  const sends = new StatementCoalescer<SendRequest, SendResult[] | null>(
     async (queueId, requests) => {
       const sentAt: number[] = [];
       const messages: NewMessage[] = [];
@@ -99,7 +106,7 @@ export function prepareFastPaths(pool: pg.Pool) {
       return requests.map((request) =>
         request.messages.map(({ message }) => ({ outcome: 'sent' as const, seq: seqOf.get(message.messageId)!, messageId: message.messageId })));
     },
-    (request) => ({ bytes: request.messages.reduce((sum, { message }) => sum + message.body.length, 0), items: request.messages.length }),
+    sizeOfSend,
     SEND_LIMITS,
   );
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { HandleOutcome, RemoteChanges, Storage } from '../storage.js';
+import type { HandleOutcome, QueueGone, RemoteChanges, SendResult, Storage } from '../storage.js';
 import { prepareFairWalk } from './claim-fair.js';
-import { isPlainSend, prepareFastPaths } from './fast-paths.js';
+import { SEND_LIMITS, type SendRequest, isPlainSend, prepareFastPaths, sizeOfSend } from './fast-paths.js';
 import { toClaimedMessage } from './rows.js';
 import { prepareFifoWalk } from './claim-fifo.js';
 import { prepareGroups } from './groups.js';
@@ -21,6 +21,7 @@ import { prepareQueueWrites, TagLimitExceeded } from './queues-write.js';
 import { prepareAttempts } from './receive-attempts.js';
 import { prepareRelocate } from './relocate.js';
 import { resetAll } from './reset.js';
+import { StatementCoalescer } from './statement-coalescer.js';
 import { CHANNEL, type Tx, inTransaction, read, sql } from './tx.js';
 
 // The PostgreSQL adapter of the Storage port, for several Wharf nodes sharing one database. Every mutating
@@ -112,6 +113,35 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
     return inTransaction(pool, work);
   };
 
+  // Sends the fast path does not take (FIFO, fair, grouped) run several statements per message, FIFO ones
+  // under the queue's lock until COMMIT, so one transaction per request capped a FIFO queue at one send
+  // per commit (~330/s here). Requests to one queue that arrive together share one transaction, in arrival
+  // order (statement-coalescer.ts). Should that transaction fail, each request runs again alone, so one
+  // request's failure is never another's.
+  type SendOutcome = { ok: true; value: SendResult[] | QueueGone } | { ok: false; error: unknown };
+  const sendAlone = (queueId: number, { messages, now }: SendRequest): Promise<SendOutcome> =>
+    write((tx) => send(tx, queueId, messages, now)).then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, error }));
+  const transactionalSends = new StatementCoalescer<SendRequest, SendOutcome>(
+    async (queueId, requests) => {
+      if (requests.length > 1) {
+        try {
+          return await write(async (tx) => {
+            const outcomes: SendOutcome[] = [];
+            for (const { messages, now } of requests) outcomes.push({ ok: true, value: await send(tx, queueId, messages, now) });
+            return outcomes;
+          });
+        } catch {
+          // Nothing of it happened (rolled back): run each alone below.
+        }
+      }
+      const outcomes: SendOutcome[] = [];
+      for (const request of requests) outcomes.push(await sendAlone(queueId, request));
+      return outcomes;
+    },
+    sizeOfSend,
+    SEND_LIMITS,
+  );
+
   notifier.subscribe({
     messagesAvailable: () => {},
     queueChanged: (queueId) => reads.invalidate(queueId),
@@ -153,12 +183,15 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
       if (closed) throw new Error('storage is closed');
       const sent = isPlainSend(messages) && (await isPlain(queueId)) ? await fast.send(queueId, messages, now) : null;
       if (sent) notifier.wakeAfterCommit(queueId, sent.length);
-      return sent ?? write((tx) => send(tx, queueId, messages, now));
+      if (sent) return sent;
+      const outcome = await transactionalSends.submit(queueId, { messages, now });
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
     },
     receiveMessages: async (asked) => {
       if (closed) throw new Error('storage is closed');
       // The in-flight limit (AWS's quota): claim no more than the room left under it.
-      const room = asked.attemptId === undefined ? await counts.roomInFlight(asked.queueId, asked.now, asked.maxInFlight) : Number.POSITIVE_INFINITY;
+      const room = asked.attemptId === undefined ? await counts.roomInFlight(asked.queueId, asked.now, asked.maxInFlight, asked.max) : Number.POSITIVE_INFINITY;
       if (room <= 0) {
         const nextVisibleAt = await storage.nextVisibleAt(asked.queueId, asked.now);
         return { messages: [], nextVisibleAt, redrivenTo: [], inFlightLimitReached: true };
