@@ -37,6 +37,13 @@ const LARGE_RANGE = 10_000;
 const NOT_VISIBLE_CACHE_MS = 1_000;
 /** How long a queue's total answers roomInFlight without another read (the limit is approximate, as on AWS). */
 const TOTAL_CACHE_MS = 1_000;
+/**
+ * A queue deeper than its in-flight limit counts its in-flight range to answer roomInFlight. When the room
+ * it found is at least this large, the answer is reused for TOTAL_CACHE_MS, less what this node claims
+ * meanwhile, so a deep backlog does not cost three reads per receive; nearer the limit every receive
+ * counts again, so the limit holds exactly on one node (other nodes' claims of that second are not seen).
+ */
+const REUSABLE_ROOM = 1_000;
 
 /** Per-transaction deltas, written once just before COMMIT. */
 class CountDeltas {
@@ -70,6 +77,7 @@ export type MessageCounts = ReturnType<typeof prepareMessageCounts>;
 export function prepareMessageCounts(pool: pg.Pool) {
   const largeRanges = new Map<number, { at: number; inFlight: number; delayed: number }>();
   const totals = new Map<number, { at: number; total: number }>();
+  const rooms = new Map<number, { at: number; room: number }>();
   const totalOf = async (queueId: number, now: number): Promise<number> => {
     const cached = totals.get(queueId);
     if (cached && now - cached.at < TOTAL_CACHE_MS && now >= cached.at) return cached.total;
@@ -81,12 +89,21 @@ export function prepareMessageCounts(pool: pg.Pool) {
     /**
      * How many more messages may go in flight before the queue holds `max` in flight. A queue holding no
      * more than `max` messages cannot reach it, so the (briefly cached) total answers most calls; only a
-     * deeper queue counts its in-flight range.
+     * deeper queue counts its in-flight range (reused briefly while the room is large, see REUSABLE_ROOM).
+     * `claiming`: the most this receive will claim.
      */
-    async roomInFlight(queueId: number, now: number, max: number): Promise<number> {
+    async roomInFlight(queueId: number, now: number, max: number, claiming: number): Promise<number> {
+      const reusable = rooms.get(queueId);
+      if (reusable && now - reusable.at < TOTAL_CACHE_MS && now >= reusable.at && reusable.room >= REUSABLE_ROOM) {
+        reusable.room -= claiming;
+        return reusable.room + claiming;
+      }
+      rooms.delete(queueId);
       if ((await totalOf(queueId, now)) <= max) return Number.POSITIVE_INFINITY;
       totals.delete(queueId);
-      return max - (await this.queueStats(queueId, now)).inFlight;
+      const room = max - (await this.queueStats(queueId, now)).inFlight;
+      if (room >= REUSABLE_ROOM) rooms.set(queueId, { at: now, room: room - claiming });
+      return room;
     },
 
     /** Inside a write: every message of the queue is gone (purge, queue delete). */
