@@ -1,4 +1,6 @@
-import type { MessageToSend, QueueGone, SendResult } from '../storage.js';
+import type { NewMessage } from '../../core/types.js';
+import type { Deduplication, MessageToSend, QueueGone, SendResult } from '../storage.js';
+import type { SendRequest } from './fast-paths.js';
 import type { GroupOps } from './groups.js';
 import { addCount } from './message-counts.js';
 import type { QueueReads } from './queues.js';
@@ -32,6 +34,28 @@ export const sendSql = {
     FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[])
       WITH ORDINALITY AS t(m, s, h, v, b, a, y, i)
     ORDER BY i RETURNING seq, message_id`),
+  // fifo_dedup primary key per element.
+  findDuplicates: sql('send_find_duplicates', `SELECT d.scope, d.dedup_id, d.message_id, d.seq, d.expires_at FROM fifo_dedup d
+    JOIN unnest($2::text[], $3::text[]) AS k(scope, dedup_id) ON d.queue_id = $1 AND d.scope = k.scope AND d.dedup_id = k.dedup_id`),
+  // The FIFO messages that are not duplicates, in one statement: inserted in array order (so seqs follow
+  // it), each group that had no row gets one with its first new message as head (an existing group row is
+  // only locked, as noteSent does for FIFO), and each deduplication id is remembered.
+  insertFifo: sql('send_insert_fifo', `WITH ins AS (INSERT INTO messages (queue_id, message_id, group_id, dedup_id, sender_id,
+        md5_of_body, sent_at, enqueued_at, visible_at, expires_at, body, attributes_json, system_attributes_json)
+      SELECT $1, m, g, d, s, h, n, n, v, x, b, a, y
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[],
+        $10::text[], $11::text[], $12::text[]) WITH ORDINALITY AS t(m, g, d, s, h, n, v, x, b, a, y, i)
+      ORDER BY i RETURNING seq, message_id, group_id, visible_at),
+    heads AS (INSERT INTO message_groups AS g (queue_id, group_id, head_seq, head_visible_at, served_at, ready_at)
+      SELECT DISTINCT ON (group_id) $1, group_id, seq, visible_at, 0, visible_at FROM ins ORDER BY group_id, seq
+      ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = g.head_seq WHERE false),
+    remembered AS (INSERT INTO fifo_dedup AS f (queue_id, scope, dedup_id, message_id, seq, expires_at)
+      SELECT $1, k.scope, k.dedup_id, ins.message_id, ins.seq, k.expires_at
+      FROM unnest($13::text[], $14::text[], $15::text[], $16::bigint[]) AS k(message_id, scope, dedup_id, expires_at)
+        JOIN ins ON ins.message_id = k.message_id
+      ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET
+        message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at)
+    SELECT seq, message_id FROM ins`),
   rememberDedup: sql('send_remember_dedup', `INSERT INTO fifo_dedup (queue_id, scope, dedup_id, message_id, seq, expires_at)
     VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET
@@ -97,5 +121,74 @@ export function prepareSend(deps: SendDeps) {
     addCount(tx, queueId, sent);
     if (sent > 0) deps.announce(tx, queueId, sent);
     return results;
+  };
+}
+
+/**
+ * Several send requests to one FIFO queue in the caller's transaction, in arrival order, with a fixed
+ * number of statements whatever their size: the queue's share and FIFO locks, one lookup of every
+ * deduplication id, one insert of everything new (insertFifo). A message whose deduplication id an earlier
+ * one of these requests used is a duplicate of that one, as it would be sent after it. Null when the
+ * queue is not FIFO (the caller sends request by request).
+ */
+export function prepareFifoSend(deps: SendDeps) {
+  const { reads } = deps;
+  const keyOf = (scope: string, dedupId: string) => `${scope}\u0000${dedupId}`;
+
+  return async function sendFifo(tx: Tx, queueId: number, requests: SendRequest[]): Promise<Array<SendResult[] | QueueGone> | null> {
+    const queue = await reads.lock(tx, queueId);
+    if (!queue) return requests.map(() => 'queueGone');
+    if (!queue.fifo) return null;
+    await tx.run(sendSql.fifoLock, [queueId]);
+    const keyed = requests.flatMap(({ messages }) => messages.flatMap(({ deduplication }) => (deduplication ? [deduplication] : [])));
+    const stored = new Map<string, { message_id: string; seq: number; expires_at: number }>();
+    if (keyed.length > 0) {
+      const rows = await tx.rows<{ scope: string; dedup_id: string; message_id: string; seq: number; expires_at: number }>(
+        sendSql.findDuplicates, [queueId, keyed.map((d) => d.scope), keyed.map((d) => d.deduplicationId)],
+      );
+      for (const row of rows) stored.set(keyOf(row.scope, row.dedup_id), row);
+    }
+
+    // Decide each message in order: a duplicate of a stored message, of an earlier new one, or new.
+    const fresh: Array<{ message: NewMessage; deduplication: Deduplication | null; now: number; expiresAt: number }> = [];
+    const firstOf = new Map<string, NewMessage>();
+    type Decision = { fresh: NewMessage } | { duplicateOf: NewMessage | { message_id: string; seq: number } };
+    const decided = requests.map(({ messages, now }) => messages.map(({ message, deduplication }): Decision => {
+      const key = deduplication && keyOf(deduplication.scope, deduplication.deduplicationId);
+      if (key !== null) {
+        const original = stored.get(key);
+        if (original && original.expires_at > now) return { duplicateOf: original };
+        const earlier = firstOf.get(key);
+        if (earlier) return { duplicateOf: earlier };
+        firstOf.set(key, message);
+      }
+      fresh.push({ message, deduplication, now, expiresAt: now + queue.retentionMs });
+      return { fresh: message };
+    }));
+
+    const seqOf = new Map<string, number>();
+    if (fresh.length > 0) {
+      const column = <T>(pick: (entry: (typeof fresh)[number]) => T) => fresh.map(pick);
+      const remembered = fresh.filter((entry) => entry.deduplication !== null);
+      const rows = await tx.rows<{ seq: number; message_id: string }>(sendSql.insertFifo, [
+        queueId,
+        column((e) => e.message.messageId), column((e) => groupKey(e.message.groupId)), column((e) => e.message.deduplicationId),
+        column((e) => e.message.senderId), column((e) => e.message.md5OfBody), column((e) => e.now), column((e) => e.message.visibleAt),
+        column((e) => e.expiresAt), column((e) => e.message.body), column((e) => JSON.stringify(e.message.attributes)),
+        column((e) => JSON.stringify(e.message.systemAttributes)),
+        remembered.map((e) => e.message.messageId), remembered.map((e) => e.deduplication!.scope),
+        remembered.map((e) => e.deduplication!.deduplicationId), remembered.map((e) => e.deduplication!.expiresAt),
+      ]);
+      for (const row of rows) seqOf.set(row.message_id, row.seq);
+      addCount(tx, queueId, fresh.length);
+      deps.announce(tx, queueId, fresh.length);
+    }
+    return decided.map((results) => results.map((result): SendResult => {
+      if ('fresh' in result) return { outcome: 'sent', seq: seqOf.get(result.fresh.messageId)!, messageId: result.fresh.messageId };
+      const original = result.duplicateOf;
+      return 'seq' in original
+        ? { outcome: 'duplicate', seq: original.seq, messageId: original.message_id }
+        : { outcome: 'duplicate', seq: seqOf.get(original.messageId)!, messageId: original.messageId };
+    }));
   };
 }

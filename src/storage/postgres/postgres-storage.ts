@@ -11,7 +11,7 @@ import { prepareMessageCounts } from './message-counts.js';
 import { prepareHandles } from './messages-handles.js';
 import { preparePeek } from './messages-peek.js';
 import { prepareReceive } from './messages-receive.js';
-import { prepareSend } from './messages-send.js';
+import { prepareFifoSend, prepareSend } from './messages-send.js';
 import { nextVisibleAt } from './messages-stats.js';
 import { prepareMoveTasks } from './move-tasks.js';
 import { Notifier } from './notifier.js';
@@ -96,6 +96,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
   const attempts = prepareAttempts(groups);
   const queueWrites = prepareQueueWrites({ reads, groups, counts, changed, deleted });
   const send = prepareSend({ reads, groups, announce });
+  const sendFifo = prepareFifoSend({ reads, groups, announce });
   const receive = prepareReceive({ reads, fifoWalk, fairWalk, relocate, attempts });
   const handles = prepareHandles({ reads, groups, announce });
   const moveTasks = prepareMoveTasks(pool, { reads, groups, relocate, fifoWalk });
@@ -113,34 +114,28 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
     return inTransaction(pool, work);
   };
 
-  // Sends the fast path does not take (FIFO, fair, grouped) run several statements per message, FIFO ones
-  // under the queue's lock until COMMIT, so one transaction per request capped a FIFO queue at one send
-  // per commit (~330/s here). Requests to one queue that arrive together share one transaction, in arrival
-  // order (statement-coalescer.ts). Should that transaction fail, each request runs again alone, so one
-  // request's failure is never another's.
+  // Sends the fast path does not take (FIFO, fair, grouped). One transaction per request capped a FIFO
+  // queue at one send per commit (~330/s here: its lock is held until COMMIT). Requests to one queue that
+  // arrive together share one transaction, in arrival order (statement-coalescer.ts); on a FIFO queue they
+  // take a fixed number of statements however many they are (messages-send.ts, prepareFifoSend). Should
+  // that transaction fail, each request runs again alone, so one request's failure is never another's.
   type SendOutcome = { ok: true; value: SendResult[] | QueueGone } | { ok: false; error: unknown };
-  const sendAlone = (queueId: number, { messages, now }: SendRequest): Promise<SendOutcome> =>
-    write((tx) => send(tx, queueId, messages, now)).then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, error }));
-  const transactionalSends = new StatementCoalescer<SendRequest, SendOutcome>(
-    async (queueId, requests) => {
-      if (requests.length > 1) {
-        try {
-          return await write(async (tx) => {
-            const outcomes: SendOutcome[] = [];
-            for (const { messages, now } of requests) outcomes.push({ ok: true, value: await send(tx, queueId, messages, now) });
-            return outcomes;
-          });
-        } catch {
-          // Nothing of it happened (rolled back): run each alone below.
-        }
-      }
+  const sendTogether = async (queueId: number, requests: SendRequest[]): Promise<SendOutcome[]> => {
+    try {
+      return await write(async (tx) => {
+        const results = (await sendFifo(tx, queueId, requests)) ?? [];
+        for (const { messages, now } of requests.slice(results.length)) results.push(await send(tx, queueId, messages, now));
+        return results.map((value): SendOutcome => ({ ok: true, value }));
+      });
+    } catch (error) {
+      if (requests.length === 1) return [{ ok: false, error }];
+      // Nothing of it happened (rolled back).
       const outcomes: SendOutcome[] = [];
-      for (const request of requests) outcomes.push(await sendAlone(queueId, request));
+      for (const request of requests) outcomes.push(...(await sendTogether(queueId, [request])));
       return outcomes;
-    },
-    sizeOfSend,
-    SEND_LIMITS,
-  );
+    }
+  };
+  const transactionalSends = new StatementCoalescer<SendRequest, SendOutcome>(sendTogether, sizeOfSend, SEND_LIMITS);
 
   notifier.subscribe({
     messagesAvailable: () => {},

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimedMessage, QueueRecord } from '../../../src/core/types.js';
+import type { SendResult } from '../../../src/storage/storage.js';
 import {
   DEDUP_WINDOW_MS,
   type MakeStorage,
@@ -145,6 +146,35 @@ export function fifoContract(make: MakeStorage): void {
       const results = await send(storage(), queue.id, T0, g('a', 'A', 'same'), g('b', 'A', 'same'));
       expect(results.map((r) => r.outcome)).toEqual(['sent', 'duplicate']);
       expect(results[1]?.seq).toBe(results[0]?.seq);
+    });
+
+    it('keeps concurrent sends in arrival order and deduplicates across them', async () => {
+      // given a stored message 'd0', then eight sends at once (backends may commit them together)
+      const queue = await createQueue(storage(), 'q.fifo');
+      const [stored] = await send(storage(), queue.id, T0, g('zero', 'A', 'd0'));
+      const sends = [
+        [g('a1', 'A', 'd1'), g('b1', 'B', 'd2')],
+        [g('again0', 'B', 'd0')],
+        [g('a2', 'A', 'd3')],
+        [g('again1', 'A', 'd1'), g('b2', 'B', 'd4')],
+        [g('a3', 'A', 'd5')],
+        [g('b3', 'B', 'd6'), g('b3-dup', 'B', 'd6')],
+        [g('c1', 'C', 'd7')],
+        [g('a4', 'A', 'd8')],
+      ];
+      // when
+      const results = await Promise.all(sends.map((entries) => send(storage(), queue.id, T0 + SECOND, ...entries)));
+      // then duplicates answer with their original, and new messages' seqs follow arrival order
+      const [[a1, b1], [again0], [a2], [again1, b2], [a3], [b3, b3dup], [c1], [a4]] = results as SendResult[][];
+      expect(again0).toEqual({ outcome: 'duplicate', seq: stored!.seq, messageId: stored!.messageId });
+      expect(again1).toEqual({ outcome: 'duplicate', seq: a1!.seq, messageId: a1!.messageId });
+      expect(b3dup).toEqual({ outcome: 'duplicate', seq: b3!.seq, messageId: b3!.messageId });
+      const seqs = [a1, b1, a2, b2, a3, b3, c1, a4].map((r) => r!.seq);
+      expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+      // and each group comes out in that order
+      const bodiesOf = async (now: number) => bodies(await receive(storage(), queue, now, { max: 10 }));
+      expect(await bodiesOf(T0 + 2 * SECOND)).toEqual(['zero', 'a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'b3', 'c1']);
+      await expectStats(storage(), queue, T0 + 2 * SECOND, { inFlight: 9 });
     });
 
     it('scopes deduplication per group when asked', async () => {
