@@ -21,7 +21,14 @@ export const fifoWalkSql = {
   groupPage: sql('fifo_group_page', `SELECT ${MESSAGE_COLUMNS} FROM messages
     WHERE queue_id = $1 AND group_id = $2 AND dedup_id IS NOT NULL AND seq > $3
     ORDER BY seq LIMIT $4`),
+  // The same page, row-locked: what claimRuns reads is still claimable when it claims it.
+  groupPageLocked: sql('fifo_group_page_locked', `SELECT ${MESSAGE_COLUMNS} FROM messages
+    WHERE queue_id = $1 AND group_id = $2 AND dedup_id IS NOT NULL AND seq > $3
+    ORDER BY seq LIMIT $4 FOR UPDATE`),
 } as const;
+
+/** Claims a run of one group's messages (in seq order), all at once. */
+export type ClaimRun = (rows: MessageRow[]) => Promise<void>;
 
 export type FifoWalk = ReturnType<typeof prepareFifoWalk>;
 
@@ -46,7 +53,40 @@ export function prepareFifoWalk(groups: GroupOps) {
     }
   }
 
-  return async function walkFifo(tx: Tx, queueId: number, now: number, max: number, visit: Visit): Promise<void> {
+  /**
+   * The run of a group's receivable messages from its head, up to `slots`, claimed in one statement:
+   * receives without a redrive policy, which need no per-message decision.
+   */
+  async function claimGroupRun(tx: Tx, queueId: number, groupId: string, now: number, slots: number, claimRun: ClaimRun): Promise<number> {
+    const run: MessageRow[] = [];
+    let afterSeq = -1;
+    for (;;) {
+      const limit = slots - run.length;
+      const rows = await tx.rows<MessageRow>(fifoWalkSql.groupPageLocked, [queueId, groupId, afterSeq, limit]);
+      let ended = rows.length < limit;
+      for (const row of rows) {
+        afterSeq = row.seq;
+        if (row.expires_at <= now) continue;
+        if (row.visible_at > now) {
+          ended = true;
+          break;
+        }
+        run.push(row);
+      }
+      if (ended || run.length === slots) break;
+    }
+    if (run.length > 0) await claimRun(run);
+    return run.length;
+  }
+
+  /** Groups in delivery order, each walked under its row lock; `take` takes from one group, returns slots used. */
+  async function eachGroup(
+    tx: Tx,
+    queueId: number,
+    now: number,
+    max: number,
+    take: (groupId: string, slots: number) => Promise<number>,
+  ): Promise<void> {
     let remaining = max;
     let cursor: [number, number] = [-1, -1];
     const visited = new Set<string>();
@@ -56,8 +96,17 @@ export function prepareFifoWalk(groups: GroupOps) {
       cursor = [group.ready_at, group.head_seq];
       if (visited.has(group.group_id)) continue;
       visited.add(group.group_id);
-      remaining -= await walkGroup(tx, queueId, group.group_id, now, remaining, visit);
+      remaining -= await take(group.group_id, remaining);
       await groups.refresh(tx, queueId, group.group_id, 'fifo', now);
     }
+  }
+
+  return {
+    /** Visits messages one by one (redrive, move tasks). */
+    walk: (tx: Tx, queueId: number, now: number, max: number, visit: Visit): Promise<void> =>
+      eachGroup(tx, queueId, now, max, (groupId, slots) => walkGroup(tx, queueId, groupId, now, slots, visit)),
+    /** Claims each group's receivable run in one statement. */
+    claimRuns: (tx: Tx, queueId: number, now: number, max: number, claimRun: ClaimRun): Promise<void> =>
+      eachGroup(tx, queueId, now, max, (groupId, slots) => claimGroupRun(tx, queueId, groupId, now, slots, claimRun)),
   };
 }

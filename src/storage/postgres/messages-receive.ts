@@ -121,7 +121,12 @@ export function prepareReceive(deps: ReceiveDeps) {
         claimedRows.push(claimed);
         return 'counted';
       };
-      if (queue.mode === 'fifo') await deps.fifoWalk(tx, queueId, now, request.max, visit);
+      if (queue.mode === 'fifo' && !dlq) {
+        await deps.fifoWalk.claimRuns(tx, queueId, now, request.max, async (rows) => {
+          const claimed = await tx.rows<MessageRow>(receiveSql.claimMany, [rows.map((row) => row.seq), now, visibleAt, token]);
+          claimedRows.push(...claimed.sort((a, b) => a.seq - b.seq));
+        });
+      } else if (queue.mode === 'fifo') await deps.fifoWalk.walk(tx, queueId, now, request.max, visit);
       else await deps.fairWalk(tx, queueId, now, request.max, async (row) => ((await visit(row)) === 'counted' ? 'counted' : 'uncounted'));
     }
 

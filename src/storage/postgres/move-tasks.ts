@@ -120,7 +120,7 @@ export function prepareMoveTasks(pool: pg.Pool, deps: { reads: QueueReads; group
         movedTo.add(target.queueId);
         return 'counted';
       };
-      if (source.fifo) await deps.fifoWalk(tx, request.sourceQueueId, now, request.max, visit);
+      if (source.fifo) await deps.fifoWalk.walk(tx, request.sourceQueueId, now, request.max, visit);
       else await moveStandard(tx, request.sourceQueueId, source.mode, now, request.max, visit);
       await tx.run(moveTasksSql.addMoved, [taskId, result.moved]);
       result.movedTo = [...movedTo];
