@@ -20,8 +20,9 @@ export const groupsSql = {
       ready_at = greatest(excluded.head_visible_at, g.served_at)
     WHERE NOT $5 AND excluded.head_visible_at < g.head_visible_at`),
   refresh: sql('groups_refresh', `SELECT wharf_refresh_group($1, $2, $3, $4, $5)`),
-  // message_groups primary key.
-  get: sql('groups_get', `SELECT head_seq, head_visible_at FROM message_groups WHERE queue_id = $1 AND group_id = $2`),
+  // message_groups primary key per element.
+  getMany: sql('groups_get_many', `SELECT group_id, head_seq, head_visible_at FROM message_groups
+    WHERE queue_id = $1 AND group_id = ANY ($2::text[])`),
   markFair: sql('groups_mark_fair', `UPDATE queues SET fair = true WHERE id = $1 AND NOT fifo AND NOT fair`),
 } as const;
 
@@ -57,8 +58,11 @@ export function prepareGroups(onModeChanged: (tx: Tx, queueId: number) => void) 
 
     refresh,
 
-    async head(tx: Tx, queueId: number, groupId: string, mode: QueueMode): Promise<GroupHead | undefined> {
-      return mode === 'plain' ? undefined : tx.one<GroupHead>(groupsSql.get, [queueId, groupId]);
+    /** The heads of several groups in one statement (a handle batch's groups), by group id. */
+    async heads(tx: Tx, queueId: number, groupIds: Iterable<string>, mode: QueueMode): Promise<Map<string, GroupHead>> {
+      if (mode === 'plain') return new Map();
+      const rows = await tx.rows<GroupHead & { group_id: string }>(groupsSql.getMany, [queueId, [...new Set(groupIds)]]);
+      return new Map(rows.map((row) => [row.group_id, row]));
     },
   };
 }

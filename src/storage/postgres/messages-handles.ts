@@ -45,12 +45,11 @@ export function prepareHandles(deps: { reads: QueueReads; groups: GroupOps; anno
       await tx.run(handlesSql.delete, [[...toDelete.keys()]]);
       addCount(tx, queueId, -toDelete.size);
       if (mode !== 'plain') {
-        // Deleting anything but a group's head leaves the head where it is.
-        for (const row of toDelete.values()) {
-          if ((await groups.head(tx, queueId, row.group_id, mode))?.head_seq === row.seq) {
-            await groups.refresh(tx, queueId, row.group_id, mode, now);
-          }
-        }
+        // Deleting anything but a group's head leaves the head where it is. A refresh reads the group as
+        // the whole batch left it, so each group is refreshed once at most.
+        const heads = await groups.heads(tx, queueId, [...toDelete.values()].map((row) => row.group_id), mode);
+        const moved = new Set([...toDelete.values()].filter((row) => heads.get(row.group_id)?.head_seq === row.seq).map((row) => row.group_id));
+        for (const groupId of moved) await groups.refresh(tx, queueId, groupId, mode, now);
       }
       // Deleting a FIFO group's head may unblock the group (other nodes' polls wake, as delete-message.ts does here).
       if (mode === 'fifo') deps.announce(tx, queueId, 1);
@@ -71,12 +70,12 @@ export function prepareHandles(deps: { reads: QueueReads; groups: GroupOps; anno
       if (updates.size === 0) return outcomes;
       await tx.run(handlesSql.setVisibleAt, [[...updates.keys()], [...updates.values()]]);
       if (mode !== 'plain') {
-        for (const [seq, visibleAt] of updates) {
-          const row = rows.get(seq)!;
-          if (visibilityMovesHead(await groups.head(tx, queueId, row.group_id, mode), seq, visibleAt)) {
-            await groups.refresh(tx, queueId, row.group_id, mode, now);
-          }
-        }
+        // A group whose head any change of the batch moves (against the head before the batch) is refreshed
+        // once, after all of them: the refresh reads the group as the whole batch left it.
+        const groupOf = (seq: number) => rows.get(seq)!.group_id;
+        const heads = await groups.heads(tx, queueId, [...updates.keys()].map(groupOf), mode);
+        const moved = new Set([...updates].filter(([seq, visibleAt]) => visibilityMovesHead(heads.get(groupOf(seq)), seq, visibleAt)).map(([seq]) => groupOf(seq)));
+        for (const groupId of moved) await groups.refresh(tx, queueId, groupId, mode, now);
       }
       deps.announce(tx, queueId, updates.size);
       return outcomes;

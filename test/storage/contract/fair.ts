@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MakeStorage, SECOND, T0, bodies, createQueue, receive, send, useStorage } from './fixtures.js';
+import { type MakeStorage, SECOND, T0, TWELVE_HOURS_MS, bodies, createQueue, receive, refOf, send, useStorage } from './fixtures.js';
 
 // Fair queues (reference §5): a standard queue whose messages carry MessageGroupId must not let one
 // group's backlog starve the others.
@@ -51,6 +51,27 @@ export function fairQueueContract(make: MakeStorage): void {
       const queue = await createQueue(storage(), 'q');
       await send(storage(), queue.id, T0, g('a0', 'A'), g('a1', 'A'), g('a2', 'A'), g('b0', 'B'));
       expect(bodies(await receive(storage(), queue, T0, { max: 10 })).sort()).toEqual(['a0', 'a1', 'a2', 'b0']);
+    });
+
+    it('moves a group to its earliest visible message after a batch of visibility changes', async () => {
+      // given a group whose three messages are in flight, then one batch that pushes the head far out
+      // and brings the other two back at different times
+      const queue = await createQueue(storage(), 'q');
+      await send(storage(), queue.id, T0, g('h', 'A'), g('x', 'A'), g('y', 'A'));
+      const received = (await receive(storage(), queue, T0, { max: 3 })).messages;
+      const ref = (body: string) => refOf(queue, received.find((m) => m.body === body)!);
+      const change = (body: string, visibleAt: number) => ({ ref: ref(body), visibleAt, maxVisibleAfterReceiveMs: TWELVE_HOURS_MS, allowStale: false });
+      // when
+      const outcomes = await storage().changeVisibilities(
+        queue.id, [change('h', T0 + 500 * SECOND), change('y', T0 + 150 * SECOND), change('x', T0 + 200 * SECOND)], T0 + SECOND,
+      );
+      // then the group is served as soon as y is visible, then x, then h
+      expect(outcomes).toEqual(['ok', 'ok', 'ok']);
+      const at = async (seconds: number) => bodies(await receive(storage(), queue, T0 + seconds * SECOND, { visibilityMs: 1_000 * SECOND }));
+      expect(await at(149)).toEqual([]);
+      expect(await at(150)).toEqual(['y']);
+      expect(await at(200)).toEqual(['x']);
+      expect(await at(500)).toEqual(['h']);
     });
 
     it('delivers messages of one group in parallel (no FIFO blocking)', async () => {
