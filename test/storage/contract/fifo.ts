@@ -165,7 +165,9 @@ export function fifoContract(make: MakeStorage): void {
       // when
       const results = await Promise.all(sends.map((entries) => send(storage(), queue.id, T0 + SECOND, ...entries)));
       // then duplicates answer with their original, and new messages' seqs follow arrival order
-      const [[a1, b1], [again0], [a2], [again1, b2], [a3], [b3, b3dup], [c1], [a4]] = results as SendResult[][];
+      const [[a1, b1], [again0], [a2], [again1, b2], [a3], [b3, b3dup], [c1], [a4]] = results as [
+        SendResult[], SendResult[], SendResult[], SendResult[], SendResult[], SendResult[], SendResult[], SendResult[],
+      ];
       expect(again0).toEqual({ outcome: 'duplicate', seq: stored!.seq, messageId: stored!.messageId });
       expect(again1).toEqual({ outcome: 'duplicate', seq: a1!.seq, messageId: a1!.messageId });
       expect(b3dup).toEqual({ outcome: 'duplicate', seq: b3!.seq, messageId: b3!.messageId });
