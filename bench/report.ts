@@ -40,10 +40,12 @@ export interface ResultRow {
   /** Set when the server cannot serve this measurement (e.g. no GetQueueAttributes): why. */
   unsupported?: string;
   /**
-   * CPU used during the whole scenario run (warm-up and pre-fill included), in % of one core. A bench
-   * near 100 % would mean the client, not the server, sets the pace.
+   * CPU used during the whole scenario run (warm-up and pre-fill included): bench and server in % of one
+   * core (a bench near 100 % would mean the client, not the server, sets the pace); machine in % of all
+   * cores, every process included (PostgreSQL's, other nodes'): near 100 % the machine, not the server,
+   * is the limit.
    */
-  cpuPercent?: { bench: number; server?: number };
+  cpuPercent?: { bench: number; server?: number; machine?: number };
   note?: string;
   error?: string;
 }
@@ -115,7 +117,10 @@ const COLUMNS: { title: string; cell: (row: ResultRow) => string; left?: boolean
   { title: 'MB/s', cell: (r) => fmt(r.mbPerS) },
   { title: 'p50 ms', cell: (r) => fmt(r.p50Ms) },
   { title: 'p99 ms', cell: (r) => fmt(r.p99Ms) },
-  { title: 'CPU% bench/server', cell: (r) => (r.cpuPercent ? `${r.cpuPercent.bench}/${r.cpuPercent.server ?? '?'}` : '-') },
+  {
+    title: 'CPU% bench/server/machine',
+    cell: (r) => (r.cpuPercent ? `${r.cpuPercent.bench}/${r.cpuPercent.server ?? '?'}/${r.cpuPercent.machine ?? '?'}` : '-'),
+  },
   { title: 'server CPU µs/msg', cell: (r) => fmt(r.serverCpuUsPerMsg) },
   { title: 'notes', cell: notesText, left: true },
 ];

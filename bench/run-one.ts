@@ -3,7 +3,7 @@ import { isUnsupported } from './client.js';
 import type { BenchContext, Scenario } from './context.js';
 import type { ResultRow } from './report.js';
 import { measureServerCpu } from './drive.js';
-import { readCpuMs } from './server.js';
+import { machineBusyPercent, readCpuMs, readMachineJiffies } from './server.js';
 
 /**
  * Runs one scenario at one concurrency. A failing scenario (a server bug, a timeout) is reported in its
@@ -14,6 +14,7 @@ export async function runOne(id: number, title: string, run: Scenario, ctx: Benc
   const startedAt = performance.now();
   const benchCpu = process.cpuUsage();
   const serverCpuMs = pid === undefined ? 0 : readCpuMs(pid);
+  const machine = readMachineJiffies();
   measureServerCpu(pid);
   try {
     const rows = await run(ctx, concurrency);
@@ -22,6 +23,7 @@ export async function runOne(id: number, title: string, run: Scenario, ctx: Benc
     const cpuPercent = {
       bench: Math.round(((used.user + used.system) / 1000 / wallMs) * 100),
       ...(pid === undefined ? {} : { server: Math.round(((readCpuMs(pid) - serverCpuMs) / wallMs) * 100) }),
+      machine: machineBusyPercent(machine, readMachineJiffies()),
     };
     return rows.map((row) => (row.ops === undefined ? row : { ...row, cpuPercent }));
   } catch (error) {

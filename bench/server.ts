@@ -149,3 +149,15 @@ export function readCpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+/** Jiffies the whole machine spent idle (idle + iowait) and in all, from the first line of /proc/stat. */
+export function readMachineJiffies(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3]! + fields[4]!, total: fields.reduce((sum, value) => sum + value, 0) };
+}
+
+/** How busy all cores were between two readings, in % of the whole machine. */
+export function machineBusyPercent(before: { idle: number; total: number }, after: { idle: number; total: number }): number {
+  const total = after.total - before.total;
+  return total <= 0 ? 0 : Math.round(100 * (1 - (after.idle - before.idle) / total));
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Comparison, compareTableText, median, number, ratio } from '../../bench/compare-table.js';
 import type { ResultRow } from '../../bench/report.js';
+import { machineBusyPercent, readMachineJiffies } from '../../bench/server.js';
 
 // The side-by-side table's arithmetic and layout. No timing here: the bench itself is never run by npm test.
 
@@ -98,5 +99,18 @@ describe('Comparison', () => {
     comparison.add('send', 'wharf', [rate(800)]);
     const cell = comparison.cell(comparison.keys()[0]!, 'wharf');
     expect(cell).toEqual({ kind: 'figures', figures: { value: 800, rounds: 1 } });
+  });
+});
+
+describe('machine busy %', () => {
+  it('is the share of all cores that was not idle (idle and iowait) between two readings', () => {
+    expect(machineBusyPercent({ idle: 1_000, total: 4_000 }, { idle: 1_050, total: 4_200 })).toBe(75);
+    expect(machineBusyPercent({ idle: 10, total: 20 }, { idle: 10, total: 20 })).toBe(0);
+  });
+
+  it('reads this machine\'s /proc/stat: idle never exceeds the total', () => {
+    const reading = readMachineJiffies();
+    expect(reading.total).toBeGreaterThan(0);
+    expect(reading.idle).toBeLessThanOrEqual(reading.total);
   });
 });
