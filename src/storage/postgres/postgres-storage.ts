@@ -25,7 +25,8 @@ import { StatementCoalescer } from './statement-coalescer.js';
 import { CHANNEL, type Tx, inTransaction, read, sql } from './tx.js';
 
 // The PostgreSQL adapter of the Storage port, for several Wharf nodes sharing one database. Every mutating
-// method is one transaction (tx.ts); promises resolve after COMMIT. How it provides what the SQLite adapter
+// method is atomic: one transaction (tx.ts), possibly shared with other requests to the same queue
+// (statement-coalescer.ts); promises resolve after COMMIT. How it provides what the SQLite adapter
 // gets from being the only writer is listed in storage.ts; in short: SKIP LOCKED claims under group-row
 // locks, FIFO advisory locks for commit-ordered seqs, LISTEN/NOTIFY for wake-ups and cache invalidation,
 // sharded counters for counts, leases for work that must run once in the cluster.

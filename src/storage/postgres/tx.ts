@@ -1,10 +1,11 @@
 import pg from 'pg';
 import { StoreUnavailable } from '../../core/errors.js';
 
-// One transaction per port method (STYLE 3.4): BEGIN … COMMIT on one pooled connection. Statements are
-// named, so each connection parses and plans them once. What the method learned that other nodes must hear
-// (messages to wake for, a queue to forget from caches) is collected on the Tx and sent with pg_notify in
-// the same round trip as COMMIT: PostgreSQL delivers a notification only if its transaction commits.
+// One transaction per port method (STYLE 3.4), or per group of requests to one queue that arrived
+// together (statement-coalescer.ts): BEGIN … COMMIT on one pooled connection. Statements are named, so each
+// connection parses and plans them once. What the method learned that other nodes must hear (messages to
+// wake for, a queue to forget from caches) is collected on the Tx and sent with pg_notify in the same
+// round trip as COMMIT: PostgreSQL delivers a notification only if its transaction commits.
 
 export interface Statement {
   readonly name: string;
