@@ -21,9 +21,12 @@ export const fifoWalkSql = {
   groupPage: sql('fifo_group_page', `SELECT ${MESSAGE_COLUMNS} FROM messages
     WHERE queue_id = $1 AND group_id = $2 AND dedup_id IS NOT NULL AND seq > $3
     ORDER BY seq LIMIT $4`),
-  // The same page, row-locked: what claimRuns reads is still claimable when it claims it.
+  // A group's first unexpired messages (same index), row-locked: what claimRuns reads is still claimable
+  // when it claims it. Expired rows are left out in the statement, not skipped after reading: maintenance
+  // locks them to delete them and then waits for the group row this walk holds, so locking them too would
+  // deadlock.
   groupPageLocked: sql('fifo_group_page_locked', `SELECT ${MESSAGE_COLUMNS} FROM messages
-    WHERE queue_id = $1 AND group_id = $2 AND dedup_id IS NOT NULL AND seq > $3
+    WHERE queue_id = $1 AND group_id = $2 AND dedup_id IS NOT NULL AND expires_at > $3
     ORDER BY seq LIMIT $4 FOR UPDATE`),
 } as const;
 
@@ -58,23 +61,9 @@ export function prepareFifoWalk(groups: GroupOps) {
    * receives without a redrive policy, which need no per-message decision.
    */
   async function claimGroupRun(tx: Tx, queueId: number, groupId: string, now: number, slots: number, claimRun: ClaimRun): Promise<number> {
-    const run: MessageRow[] = [];
-    let afterSeq = -1;
-    for (;;) {
-      const limit = slots - run.length;
-      const rows = await tx.rows<MessageRow>(fifoWalkSql.groupPageLocked, [queueId, groupId, afterSeq, limit]);
-      let ended = rows.length < limit;
-      for (const row of rows) {
-        afterSeq = row.seq;
-        if (row.expires_at <= now) continue;
-        if (row.visible_at > now) {
-          ended = true;
-          break;
-        }
-        run.push(row);
-      }
-      if (ended || run.length === slots) break;
-    }
+    const rows = await tx.rows<MessageRow>(fifoWalkSql.groupPageLocked, [queueId, groupId, now, slots]);
+    const firstHidden = rows.findIndex((row) => row.visible_at > now);
+    const run = firstHidden === -1 ? rows : rows.slice(0, firstHidden);
     if (run.length > 0) await claimRun(run);
     return run.length;
   }
