@@ -113,7 +113,7 @@ describe('postgres plans on a queue the statistics have not seen', () => {
       await insert(7, 20_000, start + 60_000);
       const now = start + 120_000;
       const planned: [Statement, unknown[], string][] = [
-        [fastSql.receive, [7, now, 10, '{10}', `{${now}}`, `{${now + 30_000}}`, '{token}'], 'messages_visibility'],
+        [fastSql.receive, [7, now, 10, '{10}', `{${now}}`, `{${now + 30_000}}`, '{token}', now], 'messages_visibility'],
         [receiveSql.plainCandidates, [7, now, 10, '{}'], 'messages_visibility'],
         [countsSql.notVisible, [7, now], 'messages_visibility'],
         [statsSql.nextVisibleAt, [7, now], 'messages_visibility'],

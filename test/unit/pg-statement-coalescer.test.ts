@@ -17,20 +17,25 @@ const ask = (...ids: string[]): Ask => ({ ids, bytes: 1 });
 
 /** A runner whose statements stay open until the test settles them; a result is the request's ids joined. */
 function manualRunner() {
-  const statements: Array<{ queueId: number; asks: string[][]; settle: (ok: boolean) => Promise<void> }> = [];
+  const statements: Array<{ queueId: number; asks: string[][]; settle: (ok: boolean, failure?: string) => Promise<void> }> = [];
   const run = (queueId: number, requests: Ask[]) =>
     new Promise<string[]>((resolve, reject) => {
       statements.push({
         queueId,
         asks: requests.map((r) => r.ids),
-        settle: async (ok) => {
+        settle: async (ok, failure = 'statement failed') => {
           if (ok) resolve(requests.map((r) => r.ids.join('+')));
-          else reject(new Error('statement failed'));
+          else reject(new Error(failure));
           await new Promise((r) => setImmediate(r));
         },
       });
     });
-  const coalescer = new StatementCoalescer<Ask, string>(run, (r) => ({ bytes: r.bytes, items: r.ids.length }), { maxBytes: 4, maxItems: 5 });
+  const coalescer = new StatementCoalescer<Ask, string>(run, {
+    sizeOf: (r) => ({ bytes: r.bytes, items: r.ids.length }),
+    limits: { maxBytes: 4, maxItems: 5 },
+    // The runner's failures are "known to have changed nothing" unless they say otherwise.
+    runAloneAfter: (error) => !(error instanceof Error && error.message === 'outcome unknown'),
+  });
   return { statements, coalescer };
 }
 
@@ -66,15 +71,35 @@ describe('PostgreSQL statement coalescer', () => {
     expect(statements.map((s) => [s.queueId, s.asks])).toEqual([[1, [['a']]], [2, [['b']]]]);
   });
 
-  it('fails exactly the requests of a failed statement, and goes on with the next', async () => {
+  it('runs each request of a failed shared statement again alone, in arrival order, so a failure stays its own', async () => {
     const { statements, coalescer } = manualRunner();
-    const first = expect(coalescer.submit(1, ask('a'))).rejects.toThrow('statement failed');
+    const first = coalescer.submit(1, ask('a'));
     const second = coalescer.submit(1, ask('b'));
-    const third = coalescer.submit(1, ask('c'));
-    await statements[0]!.settle(false);
-    await first;
-    await statements[1]!.settle(true);
-    expect([await second, await third]).toEqual(['b', 'c']);
+    const third = expect(coalescer.submit(1, ask('c'))).rejects.toThrow('statement failed');
+    const fourth = coalescer.submit(1, ask('d'));
+    await statements[0]!.settle(true);
+    await statements[1]!.settle(false); // b + c + d together
+    expect(statements.map((s) => s.asks).slice(2)).toEqual([[['b']]]);
+    await statements[2]!.settle(true);
+    await statements[3]!.settle(false); // c alone
+    await statements[4]!.settle(true);
+    expect(statements.map((s) => s.asks)).toEqual([[['a']], [['b'], ['c'], ['d']], [['b']], [['c']], [['d']]]);
+    expect([await first, await second, await fourth]).toEqual(['a', 'b', 'd']);
+    await third;
+    // and the queue goes on
+    const next = coalescer.submit(1, ask('e'));
+    await statements[5]!.settle(true);
+    expect(await next).toBe('e');
+  });
+
+  it('fails every request of a statement whose outcome is unknown, without running them again', async () => {
+    const { statements, coalescer } = manualRunner();
+    void coalescer.submit(1, ask('a'));
+    const together = [coalescer.submit(1, ask('b')), coalescer.submit(1, ask('c'))].map((p) => expect(p).rejects.toThrow('outcome unknown'));
+    await statements[0]!.settle(true);
+    await statements[1]!.settle(false, 'outcome unknown');
+    await Promise.all(together);
+    expect(statements).toHaveLength(2);
   });
 
   it('splits waiting requests at the statement bounds, and always takes at least one', async () => {

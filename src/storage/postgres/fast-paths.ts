@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { newReceiptToken } from '../../core/ids.js';
+import { StoreUnavailable } from '../../core/errors.js';
 import type { NewMessage } from '../../core/types.js';
 import type { DeleteRequest, MessageToSend, ReceiveRequest, SendResult } from '../storage.js';
 import { MESSAGE_COLUMNS, type MessageRow } from './rows.js';
@@ -34,9 +35,11 @@ export const fastSql = {
   // messages_visibility (queue_id, visible_at, seq), SKIP LOCKED as messages-receive.ts. One statement may
   // carry several receives ($4–$7, one element each): the candidates, in visibility order, are dealt out
   // in request order, each receive taking up to its max with its own time, visibility timeout and receipt
-  // token. The candidates' visible_at before the claim gives each answer's order.
+  // token. The candidates' visible_at before the claim gives each answer's order. A candidate is visible at
+  // the earliest request's time ($2) and unexpired at the latest's ($8), so no receive gets a message
+  // that its own time would not have given it.
   receive: sql('fast_receive', `WITH c AS (SELECT seq, visible_at AS was_visible_at FROM messages
-      WHERE queue_id = $1 AND visible_at <= $2 AND expires_at > $2
+      WHERE queue_id = $1 AND visible_at <= $2 AND expires_at > $8
       ORDER BY visible_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED),
     ranked AS (SELECT seq, was_visible_at, row_number() OVER (ORDER BY was_visible_at, seq) AS position FROM c),
     asked AS (SELECT i, now, until, token, sum(max) OVER (ORDER BY i) - max AS after, sum(max) OVER (ORDER BY i) AS upto
@@ -67,7 +70,7 @@ export interface SendRequest {
 }
 
 /** A send's weight against a statement's bounds: bodies dominate its parameters. */
-export const sizeOfSend = ({ messages }: SendRequest) => ({
+const sizeOfSend = ({ messages }: SendRequest) => ({
   bytes: messages.reduce((sum, { message }) => sum + message.body.length, 0),
   items: messages.length,
 });
@@ -78,9 +81,17 @@ interface PlainDelete {
 }
 
 /** Statement bounds: sends weigh their bodies; deletes and receives count handles and messages. */
-export const SEND_LIMITS = { maxBytes: 4 * 1024 * 1024, maxItems: 1_000 };
-const DELETE_LIMITS = { maxBytes: Number.POSITIVE_INFINITY, maxItems: 1_000 };
-const RECEIVE_LIMITS = { maxBytes: Number.POSITIVE_INFINITY, maxItems: 1_000 };
+const SEND_LIMITS = { maxBytes: 4 * 1024 * 1024, maxItems: 1_000 };
+const COUNT_LIMITS = { maxBytes: Number.POSITIVE_INFINITY, maxItems: 1_000 };
+
+/**
+ * A failed statement changed nothing unless the failure left its outcome unknown: tx.ts turns lost
+ * connections (a COMMIT that may or may not have happened), timeouts and a full disk into StoreUnavailable.
+ */
+const changedNothing = (error: unknown) => !(error instanceof StoreUnavailable);
+
+/** How send requests coalesce, on the fast path and in shared transactions (postgres-storage.ts). */
+export const SEND_COALESCING = { sizeOf: sizeOfSend, limits: SEND_LIMITS, runAloneAfter: changedNothing };
 
 export function prepareFastPaths(pool: pg.Pool) {
   // Several requests to one queue share a statement and its commit (statement-coalescer.ts).
@@ -106,8 +117,7 @@ export function prepareFastPaths(pool: pg.Pool) {
       return requests.map((request) =>
         request.messages.map(({ message }) => ({ outcome: 'sent' as const, seq: seqOf.get(message.messageId)!, messageId: message.messageId })));
     },
-    sizeOfSend,
-    SEND_LIMITS,
+    SEND_COALESCING,
   );
 
   const deletes = new StatementCoalescer<PlainDelete, boolean[]>(
@@ -120,23 +130,21 @@ export function prepareFastPaths(pool: pg.Pool) {
       const deleted = new Set(rows.map((row) => `${row.seq} ${row.token}`));
       return requests.map(({ requests: handles }) => handles.map(({ ref }) => deleted.delete(`${ref.seq} ${ref.receiptToken}`)));
     },
-    (request) => ({ bytes: 0, items: request.requests.length }),
-    DELETE_LIMITS,
+    { sizeOf: (request) => ({ bytes: 0, items: request.requests.length }), limits: COUNT_LIMITS, runAloneAfter: changedNothing },
   );
 
   const receives = new StatementCoalescer<ReceiveRequest, MessageRow[]>(
     async (queueId, requests) => {
       const rows = await read<MessageRow & { was_visible_at: number; request: number }>(pool, fastSql.receive, [
-        queueId, Math.max(...requests.map(({ now }) => now)), requests.reduce((sum, { max }) => sum + max, 0),
+        queueId, Math.min(...requests.map(({ now }) => now)), requests.reduce((sum, { max }) => sum + max, 0),
         requests.map(({ max }) => max), requests.map(({ now }) => now), requests.map(({ now, visibilityMs }) => now + visibilityMs),
-        requests.map(() => newReceiptToken()),
+        requests.map(() => newReceiptToken()), Math.max(...requests.map(({ now }) => now)),
       ]);
       const answers = requests.map((): MessageRow[] => []);
       for (const row of rows.sort((a, b) => a.was_visible_at - b.was_visible_at || a.seq - b.seq)) answers[row.request - 1]!.push(row);
       return answers;
     },
-    (request) => ({ bytes: 0, items: request.max }),
-    RECEIVE_LIMITS,
+    { sizeOf: (request) => ({ bytes: 0, items: request.max }), limits: COUNT_LIMITS, runAloneAfter: changedNothing },
   );
 
   return {

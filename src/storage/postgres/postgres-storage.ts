@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { HandleOutcome, QueueGone, RemoteChanges, SendResult, Storage } from '../storage.js';
 import { prepareFairWalk } from './claim-fair.js';
-import { SEND_LIMITS, type SendRequest, isPlainSend, prepareFastPaths, sizeOfSend } from './fast-paths.js';
+import { SEND_COALESCING, type SendRequest, isPlainSend, prepareFastPaths } from './fast-paths.js';
 import { toClaimedMessage } from './rows.js';
 import { prepareFifoWalk } from './claim-fifo.js';
 import { prepareGroups } from './groups.js';
@@ -118,25 +118,16 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
   // Sends the fast path does not take (FIFO, fair, grouped). One transaction per request capped a FIFO
   // queue at one send per commit (~330/s here: its lock is held until COMMIT). Requests to one queue that
   // arrive together share one transaction, in arrival order (statement-coalescer.ts); on a FIFO queue they
-  // take a fixed number of statements however many they are (messages-send.ts, prepareFifoSend). Should
-  // that transaction fail, each request runs again alone, so one request's failure is never another's.
-  type SendOutcome = { ok: true; value: SendResult[] | QueueGone } | { ok: false; error: unknown };
-  const sendTogether = async (queueId: number, requests: SendRequest[]): Promise<SendOutcome[]> => {
-    try {
-      return await write(async (tx) => {
+  // take a fixed number of statements however many they are (messages-send.ts, prepareFifoSend).
+  const transactionalSends = new StatementCoalescer<SendRequest, SendResult[] | QueueGone>(
+    (queueId, requests) =>
+      write(async (tx) => {
         const results = (await sendFifo(tx, queueId, requests)) ?? [];
         for (const { messages, now } of requests.slice(results.length)) results.push(await send(tx, queueId, messages, now));
-        return results.map((value): SendOutcome => ({ ok: true, value }));
-      });
-    } catch (error) {
-      if (requests.length === 1) return [{ ok: false, error }];
-      // Nothing of it happened (rolled back).
-      const outcomes: SendOutcome[] = [];
-      for (const request of requests) outcomes.push(...(await sendTogether(queueId, [request])));
-      return outcomes;
-    }
-  };
-  const transactionalSends = new StatementCoalescer<SendRequest, SendOutcome>(sendTogether, sizeOfSend, SEND_LIMITS);
+        return results;
+      }),
+    SEND_COALESCING,
+  );
 
   notifier.subscribe({
     messagesAvailable: () => {},
@@ -179,10 +170,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
       if (closed) throw new Error('storage is closed');
       const sent = isPlainSend(messages) && (await isPlain(queueId)) ? await fast.send(queueId, messages, now) : null;
       if (sent) notifier.wakeAfterCommit(queueId, sent.length);
-      if (sent) return sent;
-      const outcome = await transactionalSends.submit(queueId, { messages, now });
-      if (!outcome.ok) throw outcome.error;
-      return outcome.value;
+      return sent ?? transactionalSends.submit(queueId, { messages, now });
     },
     receiveMessages: async (asked) => {
       if (closed) throw new Error('storage is closed');
