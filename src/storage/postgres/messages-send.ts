@@ -1,39 +1,32 @@
 import type { NewMessage } from '../../core/types.js';
-import type { Deduplication, MessageToSend, QueueGone, SendResult } from '../storage.js';
+import type { Deduplication, QueueGone, SendResult } from '../storage.js';
 import type { SendRequest } from './fast-paths.js';
 import type { GroupOps } from './groups.js';
 import { addCount } from './message-counts.js';
 import type { QueueReads } from './queues.js';
-import { groupKey } from './rows.js';
+import { type QueueState, groupKey } from './rows.js';
 import { type Tx, sql } from './tx.js';
 
-// sendMessages: the whole array in one transaction, in input order (all-or-nothing, FIFO entries keep
-// request order). Two things make it correct with several nodes sending at once:
+// sendMessages: the send requests to one queue that share a transaction (statement-coalescer.ts), in
+// arrival order, each message in its request's order; the plain fast path (fast-paths.ts) takes the rest.
+// Two things make it correct with several nodes sending at once:
 //  - the queue row is read FOR SHARE (queues.ts lock): a concurrent delete, purge or mode switch waits for
 //    this send, and this send sees the queue as it is now, not as a node's cache remembers it;
 //  - a FIFO send holds the queue's advisory lock (FIFO_LOCK_CLASS, queue id) from before it draws its first
 //    seq until it commits, so sends of one FIFO queue commit in seq order: a receive can never see a later
 //    message of a group committed while an earlier one is still to come. The deduplication check and the
 //    insert into fifo_dedup (whose primary key is the constraint) happen under the same lock.
+// A FIFO queue's requests take a fixed number of statements however many they are (insertFifo); a
+// standard queue's go message by message, because each grouped message may turn the queue fair.
 
 /** First key of the two-key advisory locks of FIFO queues (second key: the queue id). */
 export const FIFO_LOCK_CLASS = 0x57484631;
 
 export const sendSql = {
   fifoLock: sql('send_fifo_lock', `SELECT pg_advisory_xact_lock(${FIFO_LOCK_CLASS}, $1::integer)`),
-  // fifo_dedup primary key.
-  findDuplicate: sql('send_find_duplicate', `SELECT message_id, seq, expires_at FROM fifo_dedup
-    WHERE queue_id = $1 AND scope = $2 AND dedup_id = $3`),
   insert: sql('send_insert', `INSERT INTO messages (queue_id, message_id, group_id, dedup_id, sender_id, md5_of_body,
       sent_at, enqueued_at, visible_at, expires_at, body, attributes_json, system_attributes_json)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12) RETURNING seq`),
-  // A standard batch without groups in one statement (arrays in input order; seq follows array order).
-  insertMany: sql('send_insert_many', `INSERT INTO messages (queue_id, message_id, group_id, dedup_id, sender_id,
-      md5_of_body, sent_at, enqueued_at, visible_at, expires_at, body, attributes_json, system_attributes_json)
-    SELECT $1, m, '', NULL, s, h, $2, $2, v, $3, b, a, y
-    FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[])
-      WITH ORDINALITY AS t(m, s, h, v, b, a, y, i)
-    ORDER BY i RETURNING seq, message_id`),
   // fifo_dedup primary key per element.
   findDuplicates: sql('send_find_duplicates', `SELECT d.scope, d.dedup_id, d.message_id, d.seq, d.expires_at FROM fifo_dedup d
     JOIN unnest($2::text[], $3::text[]) AS k(scope, dedup_id) ON d.queue_id = $1 AND d.scope = k.scope AND d.dedup_id = k.dedup_id`),
@@ -56,10 +49,6 @@ export const sendSql = {
       ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET
         message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at)
     SELECT seq, message_id FROM ins`),
-  rememberDedup: sql('send_remember_dedup', `INSERT INTO fifo_dedup (queue_id, scope, dedup_id, message_id, seq, expires_at)
-    VALUES ($1, $2, $3, $4, $5, $6)
-    ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET
-      message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at`),
 } as const;
 
 export interface SendDeps {
@@ -71,75 +60,15 @@ export interface SendDeps {
 
 export function prepareSend(deps: SendDeps) {
   const { reads, groups } = deps;
-
-  return async function sendMessages(tx: Tx, queueId: number, messages: MessageToSend[], now: number): Promise<SendResult[] | QueueGone> {
-    const queue = await reads.lock(tx, queueId);
-    if (!queue) return 'queueGone';
-    if (queue.fifo) await tx.run(sendSql.fifoLock, [queueId]);
-    const expiresAt = now + queue.retentionMs;
-    let results: SendResult[];
-    if (queue.mode === 'plain' && messages.every(({ message }) => message.groupId === null)) {
-      const column = <T>(pick: (m: MessageToSend['message']) => T) => messages.map(({ message }) => pick(message));
-      const rows = await tx.rows<{ seq: number; message_id: string }>(sendSql.insertMany, [
-        queueId, now, expiresAt,
-        column((m) => m.messageId), column((m) => m.senderId), column((m) => m.md5OfBody), column((m) => m.visibleAt),
-        column((m) => m.body), column((m) => JSON.stringify(m.attributes)), column((m) => JSON.stringify(m.systemAttributes)),
-      ]);
-      // RETURNING promises no order; message ids are unique, so match on them.
-      const seqOf = new Map(rows.map((row) => [row.message_id, row.seq]));
-      results = messages.map(({ message }) => ({ outcome: 'sent', seq: seqOf.get(message.messageId)!, messageId: message.messageId }));
-    } else {
-      results = [];
-      let mode = queue.mode;
-      for (const { message, deduplication } of messages) {
-        if (deduplication) {
-          const original = await tx.one<{ message_id: string; seq: number; expires_at: number }>(sendSql.findDuplicate, [
-            queueId, deduplication.scope, deduplication.deduplicationId,
-          ]);
-          if (original && original.expires_at > now) {
-            results.push({ outcome: 'duplicate', seq: original.seq, messageId: original.message_id });
-            continue;
-          }
-        }
-        const group = groupKey(message.groupId);
-        mode = await groups.admit(tx, queueId, group, mode, now);
-        const row = await tx.one<{ seq: number }>(sendSql.insert, [
-          queueId, message.messageId, group, message.deduplicationId, message.senderId, message.md5OfBody, now,
-          message.visibleAt, expiresAt, message.body, JSON.stringify(message.attributes), JSON.stringify(message.systemAttributes),
-        ]);
-        if (!row) throw new Error('message insert returned no seq');
-        await groups.noteSent(tx, queueId, group, row.seq, message.visibleAt, mode);
-        if (deduplication) {
-          await tx.run(sendSql.rememberDedup, [
-            queueId, deduplication.scope, deduplication.deduplicationId, message.messageId, row.seq, deduplication.expiresAt,
-          ]);
-        }
-        results.push({ outcome: 'sent', seq: row.seq, messageId: message.messageId });
-      }
-    }
-    const sent = results.filter((result) => result.outcome === 'sent').length;
-    addCount(tx, queueId, sent);
-    if (sent > 0) deps.announce(tx, queueId, sent);
-    return results;
-  };
-}
-
-/**
- * Several send requests to one FIFO queue in the caller's transaction, in arrival order, with a fixed
- * number of statements whatever their size: the queue's share and FIFO locks, one lookup of every
- * deduplication id, one insert of everything new (insertFifo). A message whose deduplication id an earlier
- * one of these requests used is a duplicate of that one, as it would be sent after it. Null when the
- * queue is not FIFO (the caller sends request by request).
- */
-export function prepareFifoSend(deps: SendDeps) {
-  const { reads } = deps;
   const keyOf = (scope: string, dedupId: string) => `${scope}\u0000${dedupId}`;
 
-  return async function sendFifo(tx: Tx, queueId: number, requests: SendRequest[]): Promise<Array<SendResult[] | QueueGone> | null> {
-    const queue = await reads.lock(tx, queueId);
-    if (!queue) return requests.map(() => 'queueGone');
-    if (!queue.fifo) return null;
-    await tx.run(sendSql.fifoLock, [queueId]);
+  /**
+   * FIFO: one lookup of every deduplication id, then one insert of everything new. A message whose
+   * deduplication id an earlier one of these requests used is a duplicate of that one, as it would be sent
+   * after it. Returns how many messages were stored.
+   */
+  async function sendFifo(tx: Tx, queue: QueueState, requests: SendRequest[], results: SendResult[][]): Promise<number> {
+    const queueId = queue.id;
     const keyed = requests.flatMap(({ messages }) => messages.flatMap(({ deduplication }) => (deduplication ? [deduplication] : [])));
     const stored = new Map<string, { message_id: string; seq: number; expires_at: number }>();
     if (keyed.length > 0) {
@@ -150,7 +79,7 @@ export function prepareFifoSend(deps: SendDeps) {
     }
 
     // Decide each message in order: a duplicate of a stored message, of an earlier new one, or new.
-    const fresh: Array<{ message: NewMessage; deduplication: Deduplication | null; now: number; expiresAt: number }> = [];
+    const fresh: Array<{ message: NewMessage; deduplication: Deduplication | null; now: number }> = [];
     const firstOf = new Map<string, NewMessage>();
     type Decision = { fresh: NewMessage } | { duplicateOf: NewMessage | { message_id: string; seq: number } };
     const decided = requests.map(({ messages, now }) => messages.map(({ message, deduplication }): Decision => {
@@ -162,7 +91,7 @@ export function prepareFifoSend(deps: SendDeps) {
         if (earlier) return { duplicateOf: earlier };
         firstOf.set(key, message);
       }
-      fresh.push({ message, deduplication, now, expiresAt: now + queue.retentionMs });
+      fresh.push({ message, deduplication, now });
       return { fresh: message };
     }));
 
@@ -174,21 +103,56 @@ export function prepareFifoSend(deps: SendDeps) {
         queueId,
         column((e) => e.message.messageId), column((e) => groupKey(e.message.groupId)), column((e) => e.message.deduplicationId),
         column((e) => e.message.senderId), column((e) => e.message.md5OfBody), column((e) => e.now), column((e) => e.message.visibleAt),
-        column((e) => e.expiresAt), column((e) => e.message.body), column((e) => JSON.stringify(e.message.attributes)),
+        column((e) => e.now + queue.retentionMs), column((e) => e.message.body), column((e) => JSON.stringify(e.message.attributes)),
         column((e) => JSON.stringify(e.message.systemAttributes)),
         remembered.map((e) => e.message.messageId), remembered.map((e) => e.deduplication!.scope),
         remembered.map((e) => e.deduplication!.deduplicationId), remembered.map((e) => e.deduplication!.expiresAt),
       ]);
       for (const row of rows) seqOf.set(row.message_id, row.seq);
-      addCount(tx, queueId, fresh.length);
-      deps.announce(tx, queueId, fresh.length);
     }
-    return decided.map((results) => results.map((result): SendResult => {
-      if ('fresh' in result) return { outcome: 'sent', seq: seqOf.get(result.fresh.messageId)!, messageId: result.fresh.messageId };
-      const original = result.duplicateOf;
-      return 'seq' in original
-        ? { outcome: 'duplicate', seq: original.seq, messageId: original.message_id }
-        : { outcome: 'duplicate', seq: seqOf.get(original.messageId)!, messageId: original.messageId };
-    }));
+    for (const decisions of decided) {
+      results.push(decisions.map((decision): SendResult => {
+        if ('fresh' in decision) return { outcome: 'sent', seq: seqOf.get(decision.fresh.messageId)!, messageId: decision.fresh.messageId };
+        const original = decision.duplicateOf;
+        return 'seq' in original
+          ? { outcome: 'duplicate', seq: original.seq, messageId: original.message_id }
+          : { outcome: 'duplicate', seq: seqOf.get(original.messageId)!, messageId: original.messageId };
+      }));
+    }
+    return fresh.length;
+  }
+
+  /** Standard: message by message, since a grouped message may turn the queue fair. Returns how many were stored. */
+  async function sendStandard(tx: Tx, queue: QueueState, requests: SendRequest[], results: SendResult[][]): Promise<number> {
+    let mode = queue.mode;
+    for (const { messages, now } of requests) {
+      const sent: SendResult[] = [];
+      for (const { message } of messages) {
+        const group = groupKey(message.groupId);
+        mode = await groups.admit(tx, queue.id, group, mode, now);
+        const row = await tx.one<{ seq: number }>(sendSql.insert, [
+          queue.id, message.messageId, group, message.deduplicationId, message.senderId, message.md5OfBody, now,
+          message.visibleAt, now + queue.retentionMs, message.body, JSON.stringify(message.attributes),
+          JSON.stringify(message.systemAttributes),
+        ]);
+        if (!row) throw new Error('message insert returned no seq');
+        await groups.noteSent(tx, queue.id, group, row.seq, message.visibleAt, mode);
+        sent.push({ outcome: 'sent', seq: row.seq, messageId: message.messageId });
+      }
+      results.push(sent);
+    }
+    return requests.reduce((sum, { messages }) => sum + messages.length, 0);
+  }
+
+  /** Each request's results in its input order, in the requests' order. */
+  return async function sendMessages(tx: Tx, queueId: number, requests: SendRequest[]): Promise<Array<SendResult[] | QueueGone>> {
+    const queue = await reads.lock(tx, queueId);
+    if (!queue) return requests.map(() => 'queueGone');
+    if (queue.fifo) await tx.run(sendSql.fifoLock, [queueId]);
+    const results: SendResult[][] = [];
+    const stored = await (queue.fifo ? sendFifo : sendStandard)(tx, queue, requests, results);
+    addCount(tx, queueId, stored);
+    if (stored > 0) deps.announce(tx, queueId, stored);
+    return results;
   };
 }

@@ -11,7 +11,7 @@ import { prepareMessageCounts } from './message-counts.js';
 import { prepareHandles } from './messages-handles.js';
 import { preparePeek } from './messages-peek.js';
 import { prepareReceive } from './messages-receive.js';
-import { prepareFifoSend, prepareSend } from './messages-send.js';
+import { prepareSend } from './messages-send.js';
 import { nextVisibleAt } from './messages-stats.js';
 import { prepareMoveTasks } from './move-tasks.js';
 import { Notifier } from './notifier.js';
@@ -97,7 +97,6 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
   const attempts = prepareAttempts(groups);
   const queueWrites = prepareQueueWrites({ reads, groups, counts, changed, deleted });
   const send = prepareSend({ reads, groups, announce });
-  const sendFifo = prepareFifoSend({ reads, groups, announce });
   const receive = prepareReceive({ reads, fifoWalk, fairWalk, relocate, attempts });
   const handles = prepareHandles({ reads, groups, announce });
   const moveTasks = prepareMoveTasks(pool, { reads, groups, relocate, fifoWalk });
@@ -120,12 +119,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
   // arrive together share one transaction, in arrival order (statement-coalescer.ts); on a FIFO queue they
   // take a fixed number of statements however many they are (messages-send.ts, prepareFifoSend).
   const transactionalSends = new StatementCoalescer<SendRequest, SendResult[] | QueueGone>(
-    (queueId, requests) =>
-      write(async (tx) => {
-        const results = (await sendFifo(tx, queueId, requests)) ?? [];
-        for (const { messages, now } of requests.slice(results.length)) results.push(await send(tx, queueId, messages, now));
-        return results;
-      }),
+    (queueId, requests) => write((tx) => send(tx, queueId, requests)),
     SEND_COALESCING,
   );
 
