@@ -117,7 +117,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Pos
   // Sends the fast path does not take (FIFO, fair, grouped). One transaction per request capped a FIFO
   // queue at one send per commit (~330/s here: its lock is held until COMMIT). Requests to one queue that
   // arrive together share one transaction, in arrival order (statement-coalescer.ts); on a FIFO queue they
-  // take a fixed number of statements however many they are (messages-send.ts, prepareFifoSend).
+  // take a fixed number of statements however many they are (messages-send.ts, insertFifo).
   const transactionalSends = new StatementCoalescer<SendRequest, SendResult[] | QueueGone>(
     (queueId, requests) => write((tx) => send(tx, queueId, requests)),
     SEND_COALESCING,
