@@ -80,7 +80,11 @@ export interface GroupCursorRow {
 
 /** Ungrouped messages are stored under the group key '' (see schema.ts). */
 export const groupKey = (groupId: string | null): string => groupId ?? '';
-const groupIdOf = (key: string): string | null => (key === '' ? null : key);
+/**
+ * The MessageGroupId of a stored group key. SQLite stores a fair queue's ungrouped messages under ' '
+ * (FAIR_UNGROUPED in sqlite/groups.ts); no MessageGroupId contains a space.
+ */
+export const groupIdOf = (key: string): string | null => (key === '' || key === ' ' ? null : key);
 
 /** The columns a message read needs, whether it claims (then with its receipt token) or only peeks. */
 export type MessageColumns = Pick<

@@ -129,6 +129,29 @@ describe('bulk deletes', () => {
     await storage.close();
   });
 
+  it('turns a deep plain queue fair in chunks, without a long stall', async () => {
+    // given 20,000 ungrouped messages in a plain queue
+    const { storage } = await deepStore();
+    const queue = await createQueue(storage, 'deep');
+    await fill(storage, queue.id, DEPTH);
+    const pending = storage.database.prepare('SELECT rederive_to_seq FROM queues WHERE id = ?').pluck();
+    const keys = storage.database.prepare('SELECT group_id, count(*) AS n FROM messages WHERE queue_id = ? GROUP BY group_id ORDER BY group_id');
+    // when its first grouped message arrives, and maintenance runs
+    const stall = await longestStall(async () => {
+      await send(storage, queue.id, T0, ['grouped', { groupId: 'A' }]);
+      expect(pending.get(queue.id)).not.toBeNull();
+      await storage.maintenance(T0);
+      await expect.poll(() => pending.get(queue.id), { timeout: 30_000, interval: 20 }).toBeNull();
+    });
+    // then every ungrouped message was moved to the fair queue's ungrouped group, and a receive serves both
+    expect(stall).toBeLessThan(await stallBudgetMs());
+    expect(keys.all(queue.id)).toEqual([{ group_id: ' ', n: DEPTH }, { group_id: 'A', n: 1 }]);
+    const received = bodies(await receive(storage, queue, T0, { max: 2 }));
+    expect(received).toContain('grouped');
+    expect(received.filter((body) => body.startsWith('m'))).toHaveLength(1);
+    await storage.close();
+  });
+
   it('finishes the chunks a restart left behind on the next maintenance', async () => {
     // given a purge cut short by closing the store
     const { storage, path } = await deepStore();

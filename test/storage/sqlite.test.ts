@@ -79,6 +79,13 @@ describe('sqlite storage', () => {
     const modes = storage.database.prepare('SELECT name, fair FROM queues ORDER BY id').all();
     expect(modes).toEqual([{ name: 'plain', fair: 0 }, { name: 'fair', fair: 1 }, { name: 'q.fifo', fair: 0 }]);
     expect(storage.database.prepare('SELECT count(*) FROM message_groups WHERE queue_id = 1').pluck().get()).toBe(0);
+    // version 5: the fair queue's ungrouped message (and its group row) moved to the key ' ', the plain
+    // queue's stayed under '' (out of messages_group_ready)
+    const groupKeys = storage.database.prepare('SELECT group_id FROM messages WHERE queue_id = ? ORDER BY seq').pluck();
+    expect(groupKeys.all(1)).toEqual(['']);
+    expect(groupKeys.all(2)).toEqual(['A', ' ']);
+    expect(storage.database.prepare('SELECT group_id FROM message_groups WHERE queue_id = 2 ORDER BY group_id').pluck().all())
+      .toEqual([' ', 'A']);
     for (const [name, expected] of [['plain', ['body1']], ['fair', ['body2', 'body3']], ['q.fifo', ['body4']]] as const) {
       const queue = (await storage.getQueue(ACCOUNT, name))!;
       expect(bodies(await receive(storage, queue, T0 + SECOND, { max: 10 })).sort()).toEqual(expected);
@@ -288,6 +295,61 @@ describe('sqlite storage', () => {
       if (!scanAllowed.has(name)) expect(plan.filter(isTableScan), `${name}: ${plan.join(' | ')}`).toEqual([]);
       if (!sortAllowed.has(name)) expect(plan.filter((line) => line.includes('TEMP B-TREE')), name).toEqual([]);
     }
+    await storage.close();
+  });
+
+  it("keeps a plain queue's messages out of the fair-group index until its first grouped message", async () => {
+    // given a plain queue with three ungrouped messages
+    const storage = openSqliteStorage({ path: ':memory:' });
+    const queue = await createQueue(storage, 'turns-fair');
+    await send(storage, queue.id, T0, 'u1', 'u2', 'u3');
+    const groupKeys = storage.database.prepare('SELECT group_id FROM messages WHERE queue_id = ? ORDER BY seq').pluck();
+    const indexed = storage.database.prepare(`SELECT count(*) FROM messages INDEXED BY messages_group_ready
+      WHERE queue_id = ? AND dedup_id IS NULL AND group_id <> ''`).pluck();
+    expect(groupKeys.all(queue.id)).toEqual(['', '', '']);
+    expect(indexed.get(queue.id)).toBe(0);
+    // when a message with a group arrives, then another without
+    await send(storage, queue.id, T0, ['g1', { groupId: 'A' }], 'u4');
+    // then the queue is fair, its ungrouped messages form the group ' ' in the index, and a receive
+    // serves both groups, reporting no group for the ungrouped ones
+    expect(groupKeys.all(queue.id)).toEqual([' ', ' ', ' ', 'A', ' ']);
+    expect(indexed.get(queue.id)).toBe(5);
+    const { messages } = await receive(storage, queue, T0, { max: 2 });
+    expect(messages.map((m) => [m.body, m.groupId]).sort()).toEqual([['g1', 'A'], ['u1', null]]);
+    const rest = await receive(storage, queue, T0, { max: 10 });
+    expect(bodies(rest).sort()).toEqual(['u2', 'u3', 'u4']);
+    expect(rest.messages.every((m) => m.groupId === null)).toBe(true);
+    await storage.close();
+  });
+
+  it('stores a redriven message under the group key of its dead-letter queue', async () => {
+    // given a fair queue whose dead-letter queue is plain
+    const storage = openSqliteStorage({ path: ':memory:' });
+    const source = await createQueue(storage, 'fair-source');
+    const dlq = await createQueue(storage, 'plain-dlq');
+    await send(storage, source.id, T0, ['first', { groupId: 'B' }]);
+    await receive(storage, source, T0, { max: 10 });
+    const redrive = {
+      deadLetterQueueId: dlq.id, maxReceiveCount: 1, sourceArn: 'arn:aws:sqs:us-east-1:000000000000:fair-source',
+      resetEnqueueTime: false, deadLetterRetentionMs: 4 * 24 * 60 * MINUTE,
+    };
+    const groupKeys = storage.database.prepare('SELECT group_id FROM messages WHERE queue_id = ? ORDER BY seq').pluck();
+    const overReceiveCount = async () => {
+      await receive(storage, source, T0, { max: 10, visibilityMs: 0 });
+      await receive(storage, source, T0, { max: 10, redrive });
+    };
+    // when an ungrouped message of the fair queue goes over its receive count
+    await send(storage, source.id, T0, 'u');
+    expect(groupKeys.all(source.id)).toEqual(['B', ' ']);
+    await overReceiveCount();
+    // then it has the plain key in the plain dead-letter queue
+    expect(groupKeys.all(dlq.id)).toEqual(['']);
+    // and when a grouped one follows, the dead-letter queue turns fair and both are delivered with their groups
+    await send(storage, source.id, T0, ['g', { groupId: 'A' }]);
+    await overReceiveCount();
+    expect(groupKeys.all(dlq.id)).toEqual([' ', 'A']);
+    const { messages } = await receive(storage, dlq, T0, { max: 10 });
+    expect(messages.map((m) => [m.body, m.groupId]).sort()).toEqual([['g', 'A'], ['u', null]]);
     await storage.close();
   });
 

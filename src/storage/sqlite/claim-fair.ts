@@ -4,15 +4,14 @@ import type { MessageRow } from './rows.js';
 
 // Walks a standard queue's receivable messages for a receive. Standard queues have no ordering promise,
 // but fair queues (standard queues whose messages carry MessageGroupId, reference §5) must not let one
-// group's backlog starve the others. Every standard message belongs to a group in message_groups
-// (ungrouped ones to the group ''), and a receive fills the batch in rounds:
+// group's backlog starve the others. Every message of a fair queue belongs to a group in message_groups
+// (ungrouped ones to the group FAIR_UNGROUPED, see groups.ts), and a receive fills the batch in rounds:
 //  - a round takes the receivable groups in (ready_at, head_seq) order from message_groups_ready, at most
 //    as many as there are free slots, and gives each an equal share (ceil(free / groups)) of its oldest
 //    visible messages (messages_group_ready: queue_id, group_id, visible_at, seq);
 //  - a group that was served gets served_at = now, hence ready_at = now (see schema.ts): groups that are
 //    still waiting sort before it in this receive's next round and in the next receive, which makes the
 //    groups take turns (round-robin) instead of the oldest backlog winning every time.
-// A queue without group ids is one group '', so a plain receive is one group lookup plus one range read.
 // Work is bounded by the batch size and the groups touched; no message is visited twice in one receive.
 
 /** counted: claimed (took a slot); uncounted: redriven to the DLQ (left the queue, no slot). */
@@ -22,9 +21,11 @@ export const fairWalkSql = {
   // Uses message_groups_ready (queue_id, ready_at, head_seq).
   readyGroups: `SELECT group_id FROM message_groups INDEXED BY message_groups_ready
     WHERE queue_id = @queueId AND ready_at <= @now ORDER BY ready_at, head_seq LIMIT @limit`,
-  // Uses messages_group_ready (queue_id, group_id, visible_at, seq); the row-value cursor is a range on it.
+  // Uses messages_group_ready (queue_id, group_id, visible_at, seq), whose partial-index condition is
+  // repeated; the row-value cursor is a range on it.
   groupReady: `SELECT * FROM messages INDEXED BY messages_group_ready
-    WHERE queue_id = @queueId AND group_id = @groupId AND dedup_id IS NULL AND visible_at <= @now AND expires_at > @now
+    WHERE queue_id = @queueId AND group_id = @groupId AND dedup_id IS NULL AND group_id <> ''
+      AND visible_at <= @now AND expires_at > @now
       AND (visible_at, seq) > (@afterVisibleAt, @afterSeq)
     ORDER BY visible_at, seq LIMIT @limit`,
 } as const;

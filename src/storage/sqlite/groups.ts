@@ -1,9 +1,29 @@
 import type Database from 'better-sqlite3';
+import type { MessageCounts } from './message-counts.js';
 import type { QueueMode } from './rows.js';
 
-// The one owner of message_groups (see schema.ts for what head and ready_at mean per queue type). Every
-// change to a message that can move a group's head calls noteSent or refresh in the same transaction, with
-// the queue's mode: plain queues keep no group rows, so for them every method here is free.
+// The one owner of message_groups (see schema.ts for what head and ready_at mean per queue type), and of
+// the group key a message is stored under. Every change to a message that can move a group's head calls
+// noteSent or refresh in the same transaction, with the queue's mode: plain queues keep no group rows, so
+// for them every method here is free.
+
+/**
+ * The group key of a fair queue's ungrouped messages. A plain queue's messages are stored under '' and
+ * stay out of messages_group_ready, which only fair queues read; a fair queue's must be in it, so they
+ * need a key other than ''. A space cannot be part of a MessageGroupId, so no client group collides.
+ */
+export const FAIR_UNGROUPED = ' ';
+
+/** The group key a message of `groupId` (null: none) is stored under in a queue of `mode`. */
+export function storedGroupKey(groupId: string | null, mode: QueueMode): string {
+  return groupId ?? (mode === 'fair' ? FAIR_UNGROUPED : '');
+}
+
+/**
+ * Up to this many messages, a plain queue that turns fair moves its ungrouped messages to FAIR_UNGROUPED
+ * inside the write that turned it; a deeper one schedules them in chunks (rederive.ts).
+ */
+export const CONVERT_INLINE_MAX = 2_000;
 
 export const groupsSql = {
   // On insert. FIFO: a new message has the largest seq, so it becomes the head only of an empty group.
@@ -19,9 +39,10 @@ export const groupsSql = {
   fifoHead: `SELECT seq, visible_at FROM messages INDEXED BY messages_group_order
     WHERE queue_id = @queueId AND group_id = @groupId AND dedup_id IS NOT NULL AND expires_at > @now
     ORDER BY seq LIMIT 1`,
-  // Uses messages_group_ready (queue_id, group_id, visible_at, seq) WHERE dedup_id IS NULL.
+  // Uses messages_group_ready (queue_id, group_id, visible_at, seq) WHERE dedup_id IS NULL AND
+  // group_id <> '' (the condition repeated so that SQLite may use the partial index).
   standardHead: `SELECT seq, visible_at FROM messages INDEXED BY messages_group_ready
-    WHERE queue_id = @queueId AND group_id = @groupId AND dedup_id IS NULL AND expires_at > @now
+    WHERE queue_id = @queueId AND group_id = @groupId AND dedup_id IS NULL AND group_id <> '' AND expires_at > @now
     ORDER BY visible_at, seq LIMIT 1`,
   upsertHead: `INSERT INTO message_groups (queue_id, group_id, head_seq, head_visible_at, served_at, ready_at)
     VALUES (@queueId, @groupId, @seq, @visibleAt, @servedAt, max(@visibleAt, @servedAt))
@@ -33,6 +54,9 @@ export const groupsSql = {
   remove: `DELETE FROM message_groups WHERE queue_id = @queueId AND group_id = @groupId`,
   get: `SELECT head_seq, head_visible_at FROM message_groups WHERE queue_id = @queueId AND group_id = @groupId`,
   markFair: `UPDATE queues SET fair = 1 WHERE id = ? AND fifo = 0`,
+  // Uses messages_visibility (queue_id prefix): a queue just turned fair, small enough to convert at once.
+  convertUngrouped: `UPDATE messages INDEXED BY messages_visibility SET group_id = ' '
+    WHERE queue_id = ? AND group_id = '' AND dedup_id IS NULL`,
 } as const;
 
 interface GroupKey {
@@ -47,8 +71,16 @@ export interface GroupHead {
 
 export type GroupOps = ReturnType<typeof prepareGroups>;
 
-/** `onModeChanged` lets the queue cache drop a queue whose mode admit() changed. */
-export function prepareGroups(db: Database.Database, onModeChanged: (queueId: number) => void) {
+export interface GroupDeps {
+  counts: MessageCounts;
+  /** Lets the queue cache drop a queue whose mode admit() changed. */
+  onModeChanged: (queueId: number) => void;
+  /** Has the background loop re-derive a deep queue's messages from its settings (rederive.ts). */
+  scheduleRederive: (queueId: number) => void;
+}
+
+export function prepareGroups(db: Database.Database, deps: GroupDeps) {
+  const { counts, onModeChanged, scheduleRederive } = deps;
   const noteSent = db.prepare<GroupKey & { seq: number; visibleAt: number; fifo: number }>(groupsSql.noteSent);
   const fifoHead = db.prepare<GroupKey & { now: number }, { seq: number; visible_at: number }>(groupsSql.fifoHead);
   const standardHead = db.prepare<GroupKey & { now: number }, { seq: number; visible_at: number }>(
@@ -58,6 +90,7 @@ export function prepareGroups(db: Database.Database, onModeChanged: (queueId: nu
   const remove = db.prepare<GroupKey>(groupsSql.remove);
   const get = db.prepare<GroupKey, GroupHead>(groupsSql.get);
   const markFair = db.prepare<[number]>(groupsSql.markFair);
+  const convertUngrouped = db.prepare<[number]>(groupsSql.convertUngrouped);
 
   const refresh = (queueId: number, groupId: string, mode: QueueMode, now: number, served = false): void => {
     if (mode === 'plain') return;
@@ -73,15 +106,21 @@ export function prepareGroups(db: Database.Database, onModeChanged: (queueId: nu
 
   return {
     /**
-     * The mode a queue has once a message of `groupId` ('' for none) is added to it. A plain queue's first
-     * grouped message makes it fair: its ungrouped messages so far become the group '' so that the
-     * round-robin serves them too.
+     * The mode a queue has once a message of `groupId` (null for none) is added to it. A plain queue's
+     * first grouped message makes it fair: its ungrouped messages so far become the group FAIR_UNGROUPED
+     * so that the round-robin serves them too. A deep queue's are moved in chunks by the background loop;
+     * until their chunk is done they wait (a standard queue promises no order).
      */
-    admit(queueId: number, groupId: string, mode: QueueMode, now: number): QueueMode {
-      if (mode !== 'plain' || groupId === '') return mode;
+    admit(queueId: number, groupId: string | null, mode: QueueMode, now: number): QueueMode {
+      if (mode !== 'plain' || groupId === null) return mode;
       markFair.run(queueId);
       onModeChanged(queueId);
-      refresh(queueId, '', 'fair', now);
+      if (counts.total(queueId) > CONVERT_INLINE_MAX) {
+        scheduleRederive(queueId);
+      } else {
+        convertUngrouped.run(queueId);
+        refresh(queueId, FAIR_UNGROUPED, 'fair', now);
+      }
       return 'fair';
     },
 

@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { MessageToSend, QueueGone, SendResult } from '../storage.js';
-import type { GroupOps } from './groups.js';
+import { type GroupOps, storedGroupKey } from './groups.js';
 import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
-import { groupKey } from './rows.js';
 
 // sendMessages: the whole array in the caller's transaction (one write-batcher operation), in input order,
 // so a batch is all-or-nothing and FIFO entries keep request order (seq increases with the row id).
@@ -54,8 +53,8 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
           return { outcome: 'duplicate', seq: original.seq, messageId: original.message_id };
         }
       }
-      const group = groupKey(message.groupId);
-      mode = groups.admit(queueId, group, mode, now);
+      mode = groups.admit(queueId, message.groupId, mode, now);
+      const group = storedGroupKey(message.groupId, mode);
       const row = {
         queueId,
         messageId: message.messageId,

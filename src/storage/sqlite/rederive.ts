@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { GroupOps } from './groups.js';
+import { FAIR_UNGROUPED, type GroupOps } from './groups.js';
 import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
 import type { QueueState } from './rows.js';
@@ -13,7 +13,8 @@ import type { QueueState } from './rows.js';
 // always from the queue's current settings, so a second change during the first simply restarts the
 // range. AWS itself says attribute changes take up to 60 seconds to propagate. Messages that a shorter
 // retention expires are invisible to reads at once (every read filters on expires_at) and deleted by
-// maintenance, which also refreshes their groups' heads.
+// maintenance, which also refreshes their groups' heads. The group key of a fair queue's ungrouped
+// messages is derived the same way, when a deep plain queue turns fair (groups.ts, admit).
 
 /** Seqs per chunk: a range of the primary key, so a chunk costs at most RANGE rows whatever the queues. */
 const RANGE = 2_000;
@@ -32,11 +33,14 @@ export const rederiveSql = {
     WHERE seq > @from AND seq <= @to AND queue_id = @id`,
   delayInRange: `UPDATE messages SET visible_at = enqueued_at + @delayMs
     WHERE seq > @from AND seq <= @to AND queue_id = @id AND receive_count = 0 RETURNING group_id`,
+  // The messages primary key, as above: a fair queue's ungrouped messages still under the plain key ''.
+  groupKeyInRange: `UPDATE messages SET group_id = ' '
+    WHERE seq > @from AND seq <= @to AND queue_id = @id AND group_id = '' AND dedup_id IS NULL`,
   newestSeq: `SELECT coalesce(max(seq), 0) FROM messages`,
   setDelay: `UPDATE queues SET fifo_delay_ms = @delayMs WHERE id = @id`,
   schedule: `UPDATE queues SET rederive_from_seq = 0, rederive_to_seq = @to WHERE id = @id`,
   // queues primary key.
-  job: `SELECT rederive_from_seq AS "from", rederive_to_seq AS "to", retention_ms, fifo, fifo_delay_ms
+  job: `SELECT rederive_from_seq AS "from", rederive_to_seq AS "to", retention_ms, fifo, fair, fifo_delay_ms
     FROM queues WHERE id = ? AND deleted = 0`,
   advance: `UPDATE queues SET rederive_from_seq = @from WHERE id = @id`,
   finish: `UPDATE queues SET rederive_from_seq = NULL, rederive_to_seq = NULL WHERE id = ?`,
@@ -47,22 +51,34 @@ interface Job {
   to: number | null;
   retention_ms: number;
   fifo: number;
+  fair: number;
   fifo_delay_ms: number | null;
+}
+
+/** Schedules a queue's messages, (0, newest seq], to be re-derived in chunks by the background loop. */
+export function prepareScheduleRederive(db: Database.Database): (queueId: number) => void {
+  const newestSeq = db.prepare<[], number>(rederiveSql.newestSeq).pluck();
+  const schedule = db.prepare<{ id: number; to: number }>(rederiveSql.schedule);
+  return (queueId) => {
+    schedule.run({ id: queueId, to: newestSeq.get() ?? 0 });
+  };
 }
 
 export type Rederive = ReturnType<typeof prepareRederive>;
 
-export function prepareRederive(db: Database.Database, deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts }) {
-  const { reads, groups, counts } = deps;
+export function prepareRederive(
+  db: Database.Database,
+  deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts; scheduleRederive: (queueId: number) => void },
+) {
+  const { reads, groups, counts, scheduleRederive } = deps;
   const s = {
     expiryOfQueue: db.prepare<{ id: number; retentionMs: number }>(rederiveSql.expiryOfQueue),
     delayOfQueue: db.prepare<{ id: number; delayMs: number }, string>(rederiveSql.delayOfQueue).pluck(),
     deleteExpiredOfQueue: db.prepare<{ id: number; now: number }, string>(rederiveSql.deleteExpiredOfQueue).pluck(),
     expiryInRange: db.prepare<{ id: number; from: number; to: number; retentionMs: number }>(rederiveSql.expiryInRange),
     delayInRange: db.prepare<{ id: number; from: number; to: number; delayMs: number }, string>(rederiveSql.delayInRange).pluck(),
-    newestSeq: db.prepare<[], number>(rederiveSql.newestSeq).pluck(),
+    groupKeyInRange: db.prepare<{ id: number; from: number; to: number }>(rederiveSql.groupKeyInRange),
     setDelay: db.prepare<{ id: number; delayMs: number }>(rederiveSql.setDelay),
-    schedule: db.prepare<{ id: number; to: number }>(rederiveSql.schedule),
     job: db.prepare<[number], Job>(rederiveSql.job),
     advance: db.prepare<{ id: number; from: number }>(rederiveSql.advance),
     finish: db.prepare<[number]>(rederiveSql.finish),
@@ -81,7 +97,7 @@ export function prepareRederive(db: Database.Database, deps: { reads: QueueReads
     settingsChanged(queue: QueueState, retentionChanged: boolean, delayMs: number | null, now: number): boolean {
       if (delayMs !== null) s.setDelay.run({ id: queue.id, delayMs });
       if (counts.total(queue.id) > RANGE) {
-        s.schedule.run({ id: queue.id, to: s.newestSeq.get() ?? 0 });
+        scheduleRederive(queue.id);
         return true;
       }
       if (retentionChanged) {
@@ -105,6 +121,7 @@ export function prepareRederive(db: Database.Database, deps: { reads: QueueReads
       if (job.fifo === 1 && job.fifo_delay_ms !== null) {
         refreshGroups(queue, s.delayInRange.all({ ...range, delayMs: job.fifo_delay_ms }), now);
       }
+      if (job.fair === 1 && s.groupKeyInRange.run(range).changes > 0) refreshGroups(queue, [FAIR_UNGROUPED], now);
       if (range.to >= job.to) {
         s.finish.run(id);
         return true;

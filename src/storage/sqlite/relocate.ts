@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { MessageAttributeMap } from '../../core/types.js';
-import type { GroupOps } from './groups.js';
+import { type GroupOps, storedGroupKey } from './groups.js';
 import type { MessageCounts } from './message-counts.js';
 import type { QueueReads } from './queues.js';
-import type { MessageRow } from './rows.js';
+import { groupIdOf, type MessageRow } from './rows.js';
 import type { RelocateFields, RelocateTarget } from '../relocation.js';
 
 // Moves one message to another queue (dead-letter redrive, message move tasks): a new row at the end of the
@@ -41,12 +41,15 @@ export function prepareRelocate(db: Database.Database, deps: { reads: QueueReads
   return function relocate(row: MessageRow, target: RelocateTarget, fields: RelocateFields, now: number): number {
     const targetState = reads.info(target.queueId);
     if (!targetState) throw new Error(`queue ${target.queueId} does not exist`);
-    const mode = groups.admit(target.queueId, row.group_id, targetState.mode, now);
+    // The group key follows the target's mode: an ungrouped message is stored differently in a fair queue.
+    const groupId = groupIdOf(row.group_id);
+    const mode = groups.admit(target.queueId, groupId, targetState.mode, now);
+    const groupKey = storedGroupKey(groupId, mode);
     const oldAttributes = JSON.parse(systemAttributes.get(row.seq) ?? '{}') as MessageAttributeMap;
     const newSeq = insert.get({
       queueId: target.queueId,
       messageId: row.message_id,
-      groupId: row.group_id,
+      groupId: groupKey,
       dedupId: row.dedup_id,
       senderId: row.sender_id,
       md5OfBody: row.md5_of_body,
@@ -64,7 +67,7 @@ export function prepareRelocate(db: Database.Database, deps: { reads: QueueReads
     remove.run(row.seq);
     counts.add(row.queue_id, -1);
     counts.add(target.queueId, 1);
-    groups.noteSent(target.queueId, row.group_id, newSeq, fields.visibleAt, mode);
+    groups.noteSent(target.queueId, groupKey, newSeq, fields.visibleAt, mode);
     return newSeq;
   };
 }

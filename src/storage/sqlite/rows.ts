@@ -4,7 +4,7 @@ import type { QueueRecord } from '../../core/types.js';
 import { frozenQueueRecord, type QueueMode } from '../message-rows.js';
 
 export {
-  groupKey,
+  groupIdOf,
   type MessageColumns,
   type MessageRow,
   type MoveTaskRow,

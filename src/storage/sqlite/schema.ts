@@ -2,18 +2,21 @@
 // Times are epoch-ms INTEGERs. Every index names the query it serves; an index that serves no query is a bug.
 // Bump SCHEMA_VERSION (PRAGMA user_version) and add a migration step in open.ts when this changes.
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 // Standard messages never carry a deduplication id and FIFO messages always do, so dedup_id tells the two
 // apart inside an index definition: each group index holds only the messages whose queue type reads it.
 // Statements that use one must repeat its condition (SQLite uses a partial index only when the WHERE
 // clause implies it; INDEXED BY turns a mismatch into an error instead of a silent full scan).
-const GROUP_INDEXES = `
+const GROUP_READY_INDEX = `
 -- Fair queues (standard queues with groups): a group's receivable messages, WHERE queue_id = ? AND
 -- group_id = ? AND visible_at <= ? ORDER BY visible_at, seq; and a standard group's head (same order).
--- Plain queues never read it, but a queue turns fair with its first grouped message, whose claims then
--- need the queue's earlier ungrouped messages in it too.
-CREATE INDEX messages_group_ready ON messages (queue_id, group_id, visible_at, seq) WHERE dedup_id IS NULL;
+-- Only fair queues read it, so only their messages are in it: a plain queue's messages keep the group key
+-- '' and stay out, and a fair queue's ungrouped messages are stored under ' ' (FAIR_UNGROUPED in groups.ts).
+CREATE INDEX messages_group_ready ON messages (queue_id, group_id, visible_at, seq)
+  WHERE dedup_id IS NULL AND group_id <> '';`;
+
+const GROUP_INDEXES = `${GROUP_READY_INDEX}
 
 -- FIFO only: a group's messages in order (the prefix walk of a claim, the head of a FIFO group).
 CREATE INDEX messages_group_order ON messages (queue_id, group_id, seq) WHERE dedup_id IS NOT NULL;
@@ -117,6 +120,15 @@ ${DELETED_QUEUES}
 INSERT INTO deleted_queues (account, name, deleted_at) SELECT @account, name, deleted_at FROM deleted_queues_v2;
 DROP TABLE deleted_queues_v2;`,
   4: BACKGROUND_COLUMNS,
+  // Plain queues' messages leave messages_group_ready (a send then writes one B-tree fewer, and a claim or
+  // delete moves one index entry fewer); the ungrouped messages of fair queues move to the group ' '.
+  5: `
+UPDATE messages SET group_id = ' ' WHERE group_id = '' AND dedup_id IS NULL
+  AND queue_id IN (SELECT id FROM queues WHERE fair = 1);
+UPDATE message_groups SET group_id = ' ' WHERE group_id = ''
+  AND queue_id IN (SELECT id FROM queues WHERE fair = 1);
+DROP INDEX messages_group_ready;
+${GROUP_READY_INDEX}`,
 };
 
 export const SCHEMA = `
@@ -142,7 +154,8 @@ CREATE TABLE messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   queue_id INTEGER NOT NULL REFERENCES queues (id) ON DELETE CASCADE,
   message_id TEXT NOT NULL,
-  -- '' when the message has no group (valid group ids are 1-128 characters), so group indexes need no NULL case.
+  -- '' when the message has no group, ' ' when it has none in a fair queue (valid group ids are 1-128
+  -- printable characters without spaces), so group indexes need no NULL case.
   group_id TEXT NOT NULL,
   dedup_id TEXT,
   sender_id TEXT NOT NULL,
@@ -175,7 +188,8 @@ CREATE TABLE message_payloads (
   system_attributes_json TEXT NOT NULL
 ) STRICT;
 
--- One row per (queue, group) that has messages; ungrouped messages of a standard queue form the group ''.
+-- One row per (queue, group) that has messages of a FIFO or fair queue; the ungrouped messages of a fair
+-- queue form the group ' '.
 -- It lets a claim pick receivable groups without looking at the messages of blocked groups:
 --   FIFO:     head = the group's oldest message (min seq); ready_at = head_visible_at. The group is
 --             receivable iff ready_at <= now (a group whose head is in flight or delayed yields nothing).

@@ -18,7 +18,7 @@ import { prepareQueueWrites, TagLimitExceeded } from './queues-write.js';
 import { prepareMessageCounts } from './message-counts.js';
 import { prepareAttempts } from './receive-attempts.js';
 import { prepareRelocate } from './relocate.js';
-import { prepareRederive } from './rederive.js';
+import { prepareRederive, prepareScheduleRederive } from './rederive.js';
 import { prepareReset } from './reset.js';
 import { createSpaceGuard } from './space-guard.js';
 import { type WriteStats, WriteBatcher } from './write-batcher.js';
@@ -67,10 +67,11 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   });
   const write = <T>(run: () => T): Promise<T> => batcher.write(run);
 
-  const groups = prepareGroups(db, (queueId) => reads.invalidate(queueId));
+  const scheduleRederive = prepareScheduleRederive(db);
+  const groups = prepareGroups(db, { counts, onModeChanged: (queueId) => reads.invalidate(queueId), scheduleRederive });
   const deps = { reads, groups, counts };
   const bulk = prepareBulkDelete(db, deps);
-  const rederive = prepareRederive(db, deps);
+  const rederive = prepareRederive(db, { ...deps, scheduleRederive });
   const queueWrites = prepareQueueWrites(db, { ...deps, bulk, rederive });
   const relocate = prepareRelocate(db, deps);
   const fifoWalk = prepareFifoWalk(db, groups);
