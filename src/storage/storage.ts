@@ -255,6 +255,14 @@ export interface Storage {
    * wake-up delays a message by at most this long and never strands it. Undefined: wake-ups are reliable.
    */
   readonly pollFallbackMs?: number;
+  /**
+   * True when the writes requested in one event-loop turn commit in one transaction, in the order they were
+   * requested (SQLite's group commit; the queued writes run on the next turn). A send then wakes parked
+   * receives before its commit: their claims queue behind it in the same transaction, so a message costs
+   * one commit (one fsync) from send to receive instead of two. Absent: receives are woken once the send
+   * has committed (a PostgreSQL transaction cannot see another's uncommitted rows).
+   */
+  readonly commitsOneTurnTogether?: boolean;
   /** Shared-database backends only: delivers other nodes' changes (assemble.ts wires them to waiters). */
   watchRemoteChanges?(listener: RemoteChanges): void;
   /**

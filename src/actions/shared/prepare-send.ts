@@ -140,9 +140,14 @@ export function prepareSend(ctx: ActionContext, queue: QueueRecord, entry: SendE
  * action resolved it answers QueueDoesNotExist, as if it had been gone before the request.
  */
 export async function storeMessages(ctx: ActionContext, queue: QueueRecord, messages: MessageToSend[]): Promise<SendResult[]> {
-  const results = await ctx.storage.sendMessages(queue.id, messages, ctx.clock.now());
-  if (results === 'queueGone') throw SqsErrors.queueDoesNotExist();
+  const stored = ctx.storage.sendMessages(queue.id, messages, ctx.clock.now());
   // Delayed messages wake a poll too: it then waits until they are due rather than its old deadline.
-  ctx.waiters.notify(queue.id, results.filter((result) => result.outcome === 'sent').length);
+  // Woken now, a parked receive's claim joins this send's transaction (see commitsOneTurnTogether); if
+  // the send fails, the receive finds nothing and parks again.
+  const wakeEarly = ctx.storage.commitsOneTurnTogether === true;
+  if (wakeEarly) ctx.waiters.notify(queue.id, messages.length);
+  const results = await stored;
+  if (results === 'queueGone') throw SqsErrors.queueDoesNotExist();
+  if (!wakeEarly) ctx.waiters.notify(queue.id, results.filter((result) => result.outcome === 'sent').length);
   return results;
 }

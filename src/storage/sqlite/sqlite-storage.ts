@@ -116,6 +116,8 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   return {
     database: db,
     writeStats: batcher.stats,
+    // The write batcher runs every write queued in a turn in one transaction, in order (write-batcher.ts).
+    commitsOneTurnTogether: true,
     get roomBytes() {
       return guard.roomBytes;
     },
