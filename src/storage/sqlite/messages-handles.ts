@@ -15,6 +15,8 @@ export const handlesSql = {
     WHERE seq = @seq AND queue_id = @queueId`,
   // Cascades to message_payloads.
   delete: `DELETE FROM messages WHERE seq = ?`,
+  // messages primary key, cascading likewise: a plain queue's delete that may take a stale handle.
+  deleteOfQueue: `DELETE FROM messages WHERE seq = ? AND queue_id = ?`,
   setVisibleAt: `UPDATE messages SET visible_at = @visibleAt WHERE seq = @seq`,
 } as const;
 
@@ -23,12 +25,20 @@ export function prepareHandles(db: Database.Database, deps: { reads: QueueReads;
   const { reads, groups, counts } = deps;
   const find = db.prepare<{ seq: number; queueId: number }, HandleRow>(handlesSql.find);
   const remove = db.prepare<[number]>(handlesSql.delete);
+  const removeOfQueue = db.prepare<[number, number]>(handlesSql.deleteOfQueue);
   const setVisibleAt = db.prepare<{ seq: number; visibleAt: number }>(handlesSql.setVisibleAt);
 
   return {
     deleteMessages(queueId: number, requests: DeleteRequest[], now: number): HandleOutcome[] {
       const mode = reads.info(queueId)?.mode ?? 'plain';
       return requests.map((request): HandleOutcome => {
+        // A handle that may be stale deletes whatever message it names (deleteOutcome), and a plain queue
+        // keeps no group heads: nothing needs the row first, so one statement does it.
+        if (mode === 'plain' && request.allowStale) {
+          if (removeOfQueue.run(request.ref.seq, queueId).changes === 0) return 'gone';
+          counts.add(queueId, -1);
+          return 'ok';
+        }
         const row = find.get({ seq: request.ref.seq, queueId });
         const outcome = deleteOutcome(row, request, now);
         if (outcome !== 'ok' || !row) return outcome;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { MessageAttributeMap } from '../../core/types.js';
 import type { MessageToSend, QueueGone, SendResult } from '../storage.js';
 import { type GroupOps, storedGroupKey } from './groups.js';
 import type { MessageCounts } from './message-counts.js';
@@ -11,11 +12,11 @@ export const sendSql = {
   // fifo_dedup primary key.
   findDuplicate: `SELECT message_id, seq, expires_at FROM fifo_dedup
     WHERE queue_id = @queueId AND scope = @scope AND dedup_id = @dedupId`,
+  // Positional parameters: binding by name looks every one up on an object, which a batch pays per row.
   insert: `INSERT INTO messages (queue_id, message_id, group_id, dedup_id, sender_id, md5_of_body, sent_at,
       enqueued_at, visible_at, expires_at)
-    VALUES (@queueId, @messageId, @groupId, @dedupId, @senderId, @md5OfBody, @now, @now, @visibleAt, @expiresAt)`,
-  insertPayload: `INSERT INTO message_payloads (seq, body, attributes_json, system_attributes_json)
-    VALUES (@seq, @body, @attributesJson, @systemAttributesJson)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertPayload: `INSERT INTO message_payloads (seq, body, attributes_json, system_attributes_json) VALUES (?, ?, ?, ?)`,
   // An expired entry (still present until maintenance) is replaced.
   rememberDedup: `INSERT INTO fifo_dedup (queue_id, scope, dedup_id, message_id, seq, expires_at)
     VALUES (@queueId, @scope, @dedupId, @messageId, @seq, @expiresAt)
@@ -35,8 +36,10 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
     sendSql.findDuplicate,
   );
   // The new seq is the row id: lastInsertRowid, without RETURNING's buffering of its output.
-  const insert = db.prepare<object>(sendSql.insert);
-  const insertPayload = db.prepare<object>(sendSql.insertPayload);
+  const insert = db.prepare<[number, string, string, string | null, string, string, number, number, number, number]>(
+    sendSql.insert,
+  );
+  const insertPayload = db.prepare<[number, string, string, string]>(sendSql.insertPayload);
   const rememberDedup = db.prepare<DedupKey & { messageId: string; seq: number; expiresAt: number }>(
     sendSql.rememberDedup,
   );
@@ -55,24 +58,13 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
       }
       mode = groups.admit(queueId, message.groupId, mode, now);
       const group = storedGroupKey(message.groupId, mode);
-      const row = {
-        queueId,
-        messageId: message.messageId,
-        groupId: group,
-        dedupId: message.deduplicationId,
-        senderId: message.senderId,
-        md5OfBody: message.md5OfBody,
-        now,
-        visibleAt: message.visibleAt,
-        expiresAt: now + queue.retentionMs,
-      };
-      const seq = Number(insert.run(row).lastInsertRowid);
-      insertPayload.run({
-        seq,
-        body: message.body,
-        attributesJson: JSON.stringify(message.attributes),
-        systemAttributesJson: JSON.stringify(message.systemAttributes),
-      });
+      const { messageId, deduplicationId, senderId, md5OfBody, visibleAt } = message;
+      // sent_at and enqueued_at are both the send time.
+      const { lastInsertRowid } = insert.run(
+        queueId, messageId, group, deduplicationId, senderId, md5OfBody, now, now, visibleAt, now + queue.retentionMs,
+      );
+      const seq = Number(lastInsertRowid);
+      insertPayload.run(seq, message.body, attributesJson(message.attributes), attributesJson(message.systemAttributes));
       groups.noteSent(queueId, group, seq, message.visibleAt, mode);
       counts.add(queueId, 1);
       if (dedupKey && deduplication) {
@@ -81,4 +73,10 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
       return { outcome: 'sent', seq, messageId: message.messageId };
     });
   };
+}
+
+/** Most messages carry no attributes: their JSON is a constant instead of a JSON.stringify call. */
+function attributesJson(attributes: MessageAttributeMap): string {
+  for (const _ in attributes) return JSON.stringify(attributes);
+  return '{}';
 }
