@@ -133,8 +133,9 @@ export interface ReceiveResult {
   messages: ClaimedMessage[];
   /**
    * When no message was claimed: the earliest future instant at which something in this queue may become
-   * receivable (a delay ends, a visibility timeout expires), or null when nothing is pending. Long polls
-   * wait at most until then. Null whenever messages were claimed.
+   * receivable (a delay ends, a visibility timeout expires, background chunks of a purge or of a queue
+   * turning fair may have finished), or null when nothing is pending. Long polls wait at most until then.
+   * Null whenever messages were claimed.
    */
   nextVisibleAt: number | null;
   /** Queues that received messages by redrive during this call, so their waiters can be woken. */

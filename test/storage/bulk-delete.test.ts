@@ -136,19 +136,25 @@ describe('bulk deletes', () => {
     await fill(storage, queue.id, DEPTH);
     const pending = storage.database.prepare('SELECT rederive_to_seq FROM queues WHERE id = ?').pluck();
     const keys = storage.database.prepare('SELECT group_id, count(*) AS n FROM messages WHERE queue_id = ? GROUP BY group_id ORDER BY group_id');
-    // when its first grouped message arrives, and maintenance runs
+    // when its first grouped message arrives (delayed), with a receive in the same write
     const stall = await longestStall(async () => {
-      await send(storage, queue.id, T0, ['grouped', { groupId: 'A' }]);
+      const [, during] = await Promise.all([
+        send(storage, queue.id, T0, ['grouped', { groupId: 'A', delayMs: 60_000 }]),
+        receive(storage, queue, T0, { max: 10 }),
+      ]);
+      // then that receive finds nothing yet (the ungrouped messages wait for their chunk) and a long poll
+      // would look again within 100 ms; the chunks start by themselves
+      expect(bodies(during)).toEqual([]);
+      expect(during.nextVisibleAt).toBe(T0 + 100);
       expect(pending.get(queue.id)).not.toBeNull();
-      await storage.maintenance(T0);
       await expect.poll(() => pending.get(queue.id), { timeout: 30_000, interval: 20 }).toBeNull();
     });
-    // then every ungrouped message was moved to the fair queue's ungrouped group, and a receive serves both
+    // and every ungrouped message moved to the fair queue's ungrouped group, receivable again
     expect(stall).toBeLessThan(await stallBudgetMs());
     expect(keys.all(queue.id)).toEqual([{ group_id: ' ', n: DEPTH }, { group_id: 'A', n: 1 }]);
-    const received = bodies(await receive(storage, queue, T0, { max: 2 }));
-    expect(received).toContain('grouped');
-    expect(received.filter((body) => body.startsWith('m'))).toHaveLength(1);
+    const after = await receive(storage, queue, T0, { max: 2 });
+    expect(bodies(after).filter((body) => body.startsWith('m'))).toHaveLength(2);
+    expect(bodies(await receive(storage, queue, T0 + 60_000, { max: 10 }))).toContain('grouped');
     await storage.close();
   });
 

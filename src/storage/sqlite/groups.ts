@@ -75,12 +75,12 @@ export interface GroupDeps {
   counts: MessageCounts;
   /** Lets the queue cache drop a queue whose mode admit() changed. */
   onModeChanged: (queueId: number) => void;
-  /** Has the background loop re-derive a deep queue's messages from its settings (rederive.ts). */
-  scheduleRederive: (queueId: number) => void;
+  /** Has the background loop move a deep queue's ungrouped messages to FAIR_UNGROUPED (rederive.ts). */
+  convertLater: (queueId: number, now: number) => void;
 }
 
 export function prepareGroups(db: Database.Database, deps: GroupDeps) {
-  const { counts, onModeChanged, scheduleRederive } = deps;
+  const { counts, onModeChanged, convertLater } = deps;
   const noteSent = db.prepare<GroupKey & { seq: number; visibleAt: number; fifo: number }>(groupsSql.noteSent);
   const fifoHead = db.prepare<GroupKey & { now: number }, { seq: number; visible_at: number }>(groupsSql.fifoHead);
   const standardHead = db.prepare<GroupKey & { now: number }, { seq: number; visible_at: number }>(
@@ -116,7 +116,7 @@ export function prepareGroups(db: Database.Database, deps: GroupDeps) {
       markFair.run(queueId);
       onModeChanged(queueId);
       if (counts.total(queueId) > CONVERT_INLINE_MAX) {
-        scheduleRederive(queueId);
+        convertLater(queueId, now);
       } else {
         convertUngrouped.run(queueId);
         refresh(queueId, FAIR_UNGROUPED, 'fair', now);

@@ -8,7 +8,7 @@ import type { QueueReads } from './queues.js';
 import type { Attempts } from './receive-attempts.js';
 import { deadLetterFields } from '../relocation.js';
 import type { Relocate, RelocateTarget } from './relocate.js';
-import { type MessageRow, type PayloadRow, toClaimedMessage } from './rows.js';
+import { type MessageRow, type PayloadRow, type QueueState, toClaimedMessage } from './rows.js';
 import type { MessageCounts } from './message-counts.js';
 import type { Stats } from './messages-stats.js';
 
@@ -22,7 +22,7 @@ import type { Stats } from './messages-stats.js';
 const CLAIM_SET = `receive_count = receive_count + 1, first_received_at = coalesce(first_received_at, @now),
       received_at = @now, visible_at = @visibleAt, receipt_token = @token || seq`;
 
-/** How often a long poll on a queue being purged looks again (a deep purge takes seconds). */
+/** How often a long poll on a queue being purged or turned fair looks again (chunks take seconds). */
 const PURGE_POLL_MS = 100;
 
 export const receiveSql = {
@@ -128,6 +128,12 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
     deps.relocate(row, dlq, fields, now);
   };
 
+  const nextLook = (queue: QueueState, now: number): number | null => {
+    const next = deps.stats.nextVisibleAt(queue.id, now);
+    if (!(queue.mode === 'fair' && queue.rederiving)) return next;
+    return Math.min(next ?? Number.POSITIVE_INFINITY, now + PURGE_POLL_MS);
+  };
+
   return function receiveMessages(request: ReceiveRequest): ReceiveResult | QueueGone {
     const { queueId, now } = request;
     const queue = deps.reads.info(queueId);
@@ -188,8 +194,10 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
     }
     return {
       messages: toClaimed(claimedRows),
-      // Only a receive that found nothing needs it: a long poll waits at most until then.
-      nextVisibleAt: claimedRows.length > 0 ? null : deps.stats.nextVisibleAt(queueId, now),
+      // Only a receive that found nothing needs it: a long poll waits at most until then. A queue that
+      // just turned fair has ungrouped messages waiting for their chunk (groups.ts, admit), and no
+      // event marks a chunk done: its long polls look again shortly, as during a purge.
+      nextVisibleAt: claimedRows.length > 0 ? null : nextLook(queue, now),
       redrivenTo: redriven && dlq ? [dlq.queueId] : [],
       inFlightLimitReached: false,
     };

@@ -29,14 +29,17 @@ export const rederiveSql = {
   deleteExpiredOfQueue: `DELETE FROM messages INDEXED BY messages_visibility
     WHERE queue_id = @id AND expires_at <= @now RETURNING group_id`,
   // The messages primary key: a range of seqs, of which this queue's rows are re-derived.
+  // Rows whose expiry already holds are not rewritten (a job may be there for the group keys only).
   expiryInRange: `UPDATE messages SET expires_at = enqueued_at + @retentionMs
-    WHERE seq > @from AND seq <= @to AND queue_id = @id`,
+    WHERE seq > @from AND seq <= @to AND queue_id = @id AND expires_at <> enqueued_at + @retentionMs`,
   delayInRange: `UPDATE messages SET visible_at = enqueued_at + @delayMs
     WHERE seq > @from AND seq <= @to AND queue_id = @id AND receive_count = 0 RETURNING group_id`,
   // The messages primary key, as above: a fair queue's ungrouped messages still under the plain key ''.
   groupKeyInRange: `UPDATE messages SET group_id = ' '
     WHERE seq > @from AND seq <= @to AND queue_id = @id AND group_id = '' AND dedup_id IS NULL`,
   newestSeq: `SELECT coalesce(max(seq), 0) FROM messages`,
+  // messages primary key: chunks skip the seqs no message holds any more (a long-lived store starts high).
+  nextSeq: `SELECT min(seq) FROM messages WHERE seq > ?`,
   setDelay: `UPDATE queues SET fifo_delay_ms = @delayMs WHERE id = @id`,
   schedule: `UPDATE queues SET rederive_from_seq = 0, rederive_to_seq = @to WHERE id = @id`,
   // queues primary key.
@@ -78,6 +81,7 @@ export function prepareRederive(
     expiryInRange: db.prepare<{ id: number; from: number; to: number; retentionMs: number }>(rederiveSql.expiryInRange),
     delayInRange: db.prepare<{ id: number; from: number; to: number; delayMs: number }, string>(rederiveSql.delayInRange).pluck(),
     groupKeyInRange: db.prepare<{ id: number; from: number; to: number }>(rederiveSql.groupKeyInRange),
+    nextSeq: db.prepare<[number], number | null>(rederiveSql.nextSeq).pluck(),
     setDelay: db.prepare<{ id: number; delayMs: number }>(rederiveSql.setDelay),
     job: db.prepare<[number], Job>(rederiveSql.job),
     advance: db.prepare<{ id: number; from: number }>(rederiveSql.advance),
@@ -116,7 +120,8 @@ export function prepareRederive(
       const job = s.job.get(id);
       const queue = reads.info(id);
       if (!job || job.from === null || job.to === null || !queue) return true;
-      const range = { id, from: job.from, to: Math.min(job.from + RANGE, job.to) };
+      const from = Math.max(job.from, (s.nextSeq.get(job.from) ?? job.to + 1) - 1);
+      const range = { id, from, to: Math.min(from + RANGE, job.to) };
       s.expiryInRange.run({ ...range, retentionMs: job.retention_ms });
       if (job.fifo === 1 && job.fifo_delay_ms !== null) {
         refreshGroups(queue, s.delayInRange.all({ ...range, delayMs: job.fifo_delay_ms }), now);
@@ -124,6 +129,7 @@ export function prepareRederive(
       if (job.fair === 1 && s.groupKeyInRange.run(range).changes > 0) refreshGroups(queue, [FAIR_UNGROUPED], now);
       if (range.to >= job.to) {
         s.finish.run(id);
+        reads.invalidate(id);
         return true;
       }
       s.advance.run({ id, from: range.to });

@@ -27,12 +27,13 @@ export interface QueueRow {
   last_modified_at: number;
   last_purged_at: number | null;
   purge_seq: number | null;
+  rederiving: number;
   tags_json: string;
 }
 
 /** Columns of a QueueRow; `q` is the queues alias. Tags are folded in so a list is one statement. */
 export const QUEUE_COLUMNS = `q.id, q.account, q.name, q.fifo, q.fair, q.retention_ms, q.attributes_json,
-  q.created_at, q.last_modified_at, q.last_purged_at, q.purge_seq,
+  q.created_at, q.last_modified_at, q.last_purged_at, q.purge_seq, q.rederive_to_seq IS NOT NULL AS rederiving,
   (SELECT json_group_object(t.key, t.value) FROM queue_tags t WHERE t.queue_id = q.id) AS tags_json`;
 
 export function toQueueRecord(row: QueueRow): QueueRecord {
@@ -49,6 +50,8 @@ export interface QueueState {
   readonly retentionMs: number;
   /** While a purge's chunks are being deleted: messages up to this seq are purged (bulk-delete.ts). */
   readonly purgeSeq: number | null;
+  /** While its messages are being re-derived in chunks (rederive.ts), e.g. moved to a fair queue's keys. */
+  readonly rederiving: boolean;
   readonly record: QueueRecord;
 }
 
@@ -62,6 +65,7 @@ export function toQueueState(row: QueueRow): QueueState {
     mode,
     retentionMs: row.retention_ms,
     purgeSeq: row.purge_seq,
+    rederiving: row.rederiving === 1,
     record: toQueueRecord(row),
   };
 }

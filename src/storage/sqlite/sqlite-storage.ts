@@ -68,7 +68,15 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   const write = <T>(run: () => T): Promise<T> => batcher.write(run);
 
   const scheduleRederive = prepareScheduleRederive(db);
-  const groups = prepareGroups(db, { counts, onModeChanged: (queueId) => reads.invalidate(queueId), scheduleRederive });
+  const groups = prepareGroups(db, {
+    counts,
+    onModeChanged: (queueId) => reads.invalidate(queueId),
+    // A deep plain queue turned fair: its chunks start once this group has committed, not at the next tick.
+    convertLater: (queueId, now) => {
+      scheduleRederive(queueId);
+      setImmediate(() => void reap(now));
+    },
+  });
   const deps = { reads, groups, counts };
   const bulk = prepareBulkDelete(db, deps);
   const rederive = prepareRederive(db, { ...deps, scheduleRederive });
