@@ -10,7 +10,8 @@ import type { ClaimedMessage, MessageAttributeMap, MoveTaskRecord, MoveTaskStatu
  *   plain: a standard queue that never held a message with a MessageGroupId; claims read the visibility
  *          index directly and message_groups holds nothing for it.
  *   fair:  a standard queue that has held grouped messages (a fair queue, reference §5); every message
- *          belongs to a group in message_groups (ungrouped ones to the group '') for round-robin claims.
+ *          belongs to a group in message_groups (ungrouped ones to the group ' ' on SQLite, '' on
+ *          PostgreSQL) for round-robin claims.
  *   fifo:  a FIFO queue; message_groups tracks each group's head for ordered, blocking claims.
  * A plain queue becomes fair with its first grouped message and stays fair.
  */
@@ -78,7 +79,7 @@ export interface GroupCursorRow {
   head_seq: number;
 }
 
-/** Ungrouped messages are stored under the group key '' (see schema.ts). */
+/** PostgreSQL stores ungrouped messages under the group key '' (SQLite's keys: sqlite/groups.ts). */
 export const groupKey = (groupId: string | null): string => groupId ?? '';
 /**
  * The MessageGroupId of a stored group key. SQLite stores a fair queue's ungrouped messages under ' '
