@@ -353,6 +353,26 @@ describe('sqlite storage', () => {
     await storage.close();
   });
 
+  it('has long polls look again every 100 ms while a deep queue is re-derived in chunks', async () => {
+    // given 2,500 messages, all delayed for a minute
+    const storage = openSqliteStorage({ path: ':memory:' });
+    const queue = await createQueue(storage, 'deep');
+    for (let sent = 0; sent < 2_500; sent += 500) {
+      await send(storage, queue.id, T0, ...Array.from({ length: 500 }, (_, i): [string, { delayMs: number }] => [`m${sent + i}`, { delayMs: MINUTE }]));
+    }
+    const edit = () => ({ attributes: {}, retentionMs: 2 * 24 * 60 * MINUTE, deadLetterTargetArn: null, retroactiveDelayMs: null });
+    // when its retention changes, with a receive in the same write
+    const [, during] = await Promise.all([storage.editQueue(queue.id, edit, T0), receive(storage, queue, T0)]);
+    // then, chunks pending, the receive's long poll would look again in 100 ms rather than in a minute,
+    // and once they are done the next delayed message is what it waits for again
+    expect(bodies(during)).toEqual([]);
+    expect(during.nextVisibleAt).toBe(T0 + 100);
+    const pending = storage.database.prepare('SELECT rederive_to_seq FROM queues WHERE id = ?').pluck();
+    await expect.poll(() => pending.get(queue.id), { timeout: 30_000, interval: 20 }).toBeNull();
+    expect((await receive(storage, queue, T0)).nextVisibleAt).toBe(T0 + MINUTE);
+    await storage.close();
+  });
+
   it('keeps FIFO group heads consistent through visibility changes', async () => {
     const storage = openSqliteStorage({ path: ':memory:' });
     const queue = await createQueue(storage, 'q.fifo');

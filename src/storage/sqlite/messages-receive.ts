@@ -130,7 +130,7 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
 
   const nextLook = (queue: QueueState, now: number): number | null => {
     const next = deps.stats.nextVisibleAt(queue.id, now);
-    if (!(queue.mode === 'fair' && queue.rederiving)) return next;
+    if (!queue.rederiving) return next;
     return Math.min(next ?? Number.POSITIVE_INFINITY, now + PURGE_POLL_MS);
   };
 
@@ -194,9 +194,10 @@ export function prepareReceive(db: Database.Database, deps: ReceiveDeps) {
     }
     return {
       messages: toClaimed(claimedRows),
-      // Only a receive that found nothing needs it: a long poll waits at most until then. A queue that
-      // just turned fair has ungrouped messages waiting for their chunk (groups.ts, admit), and no
-      // event marks a chunk done: its long polls look again shortly, as during a purge.
+      // Only a receive that found nothing needs it: a long poll waits at most until then. While a queue's
+      // messages are re-derived in chunks (rederive.ts), a chunk can make some receivable (a queue turned
+      // fair, a shorter FIFO delay) and no event marks it done: long polls look again shortly, as during
+      // a purge.
       nextVisibleAt: claimedRows.length > 0 ? null : nextLook(queue, now),
       redrivenTo: redriven && dlq ? [dlq.queueId] : [],
       inFlightLimitReached: false,

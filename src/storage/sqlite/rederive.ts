@@ -58,12 +58,16 @@ interface Job {
   fifo_delay_ms: number | null;
 }
 
-/** Schedules a queue's messages, (0, newest seq], to be re-derived in chunks by the background loop. */
-export function prepareScheduleRederive(db: Database.Database): (queueId: number) => void {
+/**
+ * Schedules a queue's messages, (0, newest seq], to be re-derived in chunks by the background loop. The
+ * queue's cached state is dropped: it says whether chunks are pending (QueueState.rederiving).
+ */
+export function prepareScheduleRederive(db: Database.Database, reads: QueueReads): (queueId: number) => void {
   const newestSeq = db.prepare<[], number>(rederiveSql.newestSeq).pluck();
   const schedule = db.prepare<{ id: number; to: number }>(rederiveSql.schedule);
   return (queueId) => {
     schedule.run({ id: queueId, to: newestSeq.get() ?? 0 });
+    reads.invalidate(queueId);
   };
 }
 

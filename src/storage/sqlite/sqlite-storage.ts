@@ -67,7 +67,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   });
   const write = <T>(run: () => T): Promise<T> => batcher.write(run);
 
-  const scheduleRederive = prepareScheduleRederive(db);
+  const scheduleRederive = prepareScheduleRederive(db, reads);
   const groups = prepareGroups(db, {
     counts,
     onModeChanged: (queueId) => reads.invalidate(queueId),
