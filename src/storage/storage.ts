@@ -133,8 +133,8 @@ export interface ReceiveResult {
   messages: ClaimedMessage[];
   /**
    * When no message was claimed: the earliest future instant at which something in this queue may become
-   * receivable (a delay ends, a visibility timeout expires, background chunks of a purge or of a queue
-   * turning fair may have finished), or null when nothing is pending. Long polls wait at most until then.
+   * receivable (a delay ends, a visibility timeout expires, background chunks of a purge or of settings
+   * applied to queued messages may have finished), or null when nothing is pending. Long polls wait at most until then.
    * Null whenever messages were claimed.
    */
   nextVisibleAt: number | null;

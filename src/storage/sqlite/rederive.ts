@@ -75,7 +75,7 @@ export type Rederive = ReturnType<typeof prepareRederive>;
 
 export function prepareRederive(
   db: Database.Database,
-  deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts; scheduleRederive: (queueId: number) => void },
+  deps: { reads: QueueReads; groups: GroupOps; counts: MessageCounts; scheduleRederive: (queueId: number, now: number) => void },
 ) {
   const { reads, groups, counts, scheduleRederive } = deps;
   const s = {
@@ -105,7 +105,7 @@ export function prepareRederive(
     settingsChanged(queue: QueueState, retentionChanged: boolean, delayMs: number | null, now: number): boolean {
       if (delayMs !== null) s.setDelay.run({ id: queue.id, delayMs });
       if (counts.total(queue.id) > RANGE) {
-        scheduleRederive(queue.id);
+        scheduleRederive(queue.id, now);
         return true;
       }
       if (retentionChanged) {

@@ -67,16 +67,13 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
   });
   const write = <T>(run: () => T): Promise<T> => batcher.write(run);
 
-  const scheduleRederive = prepareScheduleRederive(db, reads);
-  const groups = prepareGroups(db, {
-    counts,
-    onModeChanged: (queueId) => reads.invalidate(queueId),
-    // A deep plain queue turned fair: its chunks start once this group has committed, not at the next tick.
-    convertLater: (queueId, now) => {
-      scheduleRederive(queueId);
-      setImmediate(() => void reap(now));
-    },
-  });
+  const scheduleRederiveOf = prepareScheduleRederive(db, reads);
+  // Chunks start once the write that scheduled them has committed, not at the next maintenance tick.
+  const scheduleRederive = (queueId: number, now: number) => {
+    scheduleRederiveOf(queueId);
+    setImmediate(() => void reap(now));
+  };
+  const groups = prepareGroups(db, { counts, onModeChanged: (queueId) => reads.invalidate(queueId), convertLater: scheduleRederive });
   const deps = { reads, groups, counts };
   const bulk = prepareBulkDelete(db, deps);
   const rederive = prepareRederive(db, { ...deps, scheduleRederive });
@@ -135,11 +132,7 @@ export function openSqliteStorage(options: OpenOptions): SqliteStorage {
     getQueueById: async (id) => reads.byId(id),
     listQueues: async (request) => reads.list(request),
     listDeadLetterSources: async (arn, request) => reads.deadLetterSources(arn, request),
-    editQueue: (id, edit, now) =>
-      write(() => queueWrites.edit(id, edit, now)).then((queue) => {
-        void reap(now);
-        return queue;
-      }),
+    editQueue: (id, edit, now) => write(() => queueWrites.edit(id, edit, now)),
     deleteQueue: (id, now) =>
       write(() => queueWrites.delete(id, now)).then((deleted) => {
         if (deleted) void reap(now);
