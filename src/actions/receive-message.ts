@@ -37,12 +37,14 @@ const NOTHING: Pick<ReceiveResult, 'messages'> = { messages: [] };
  */
 async function claimWithLongPoll(
   ctx: ActionContext,
-  request: Omit<ReceiveRequest, 'now'>,
+  request: ReceiveRequest,
   deadline: number,
 ): Promise<Pick<ReceiveResult, 'messages'>> {
   for (;;) {
     const version = ctx.waiters.version(request.queueId);
-    const result = await ctx.storage.receiveMessages({ ...request, now: ctx.clock.now() });
+    // Refreshed in place, not copied with a spread (see actionContext in api/dispatch.ts).
+    request.now = ctx.clock.now();
+    const result = await ctx.storage.receiveMessages(request);
     if (result === 'queueGone') return NOTHING;
     // AWS quotas: a standard queue at its in-flight limit answers OverLimit; a FIFO queue returns nothing
     // and no error, so its long poll waits on (for a visibility timeout to end, or for the deadline).
@@ -73,6 +75,7 @@ export const receiveMessage = defineAction('ReceiveMessage', () => ReceiveMessag
       redrive: await redriveTargetOf(ctx, queue),
       attemptId: queue.fifo ? input.ReceiveRequestAttemptId : undefined,
       maxInFlight: queue.fifo ? ctx.limits.maxInFlightFifo : ctx.limits.maxInFlightStandard,
+      now: 0, // set before each claim
     },
     ctx.clock.now() + waitSeconds * 1000,
   );

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { SqsErrors, SqsError } from '../core/errors.js';
-import { sequenceNumberOf } from '../core/ids.js';
 import { messageSizeBytes } from '../core/message-attributes.js';
 import { defineAction } from './define-action.js';
 import { type BatchFailure, BatchEntryId, batchResult, checkBatchEntries, failureOf } from './shared/batch.js';
 import { SendFields } from './shared/message-input.js';
-import { checkFifoEntry, type PreparedSend, prepareSend, storeMessages } from './shared/prepare-send.js';
+import { checkFifoEntry, type PreparedSend, prepareSend, sentAnswer, storeMessages } from './shared/prepare-send.js';
 import { QueueUrlInput, requireQueue } from './shared/queue.js';
 import { recordSends } from './shared/send-metrics.js';
 
@@ -34,11 +33,6 @@ export const sendMessageBatch = defineAction('SendMessageBatch', () => SendMessa
   }
   const results = accepted.length > 0 ? await storeMessages(ctx, queue, accepted.map((a) => a.prepared.toStore)) : [];
   if (ctx.metrics) recordSends(ctx.metrics, queue, accepted.map((a) => a.entry), results);
-  const successful = accepted.map(({ id, prepared }, index) => ({
-    Id: id,
-    MessageId: results[index]!.messageId,
-    ...prepared.reply,
-    SequenceNumber: queue.fifo ? sequenceNumberOf(results[index]!.seq) : undefined,
-  }));
+  const successful = accepted.map(({ id, prepared }, index) => Object.assign({ Id: id }, sentAnswer(prepared, results[index]!, queue.fifo)));
   return batchResult(successful, failed);
 });

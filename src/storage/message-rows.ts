@@ -112,8 +112,10 @@ export function toPeekedMessage(row: MessageColumns, payload: PayloadRow): Store
   };
 }
 
+// The token is added to the fresh peek object rather than spread into a new one: V8 keeps objects made by a
+// spread plus more properties alive through young-generation collections (see actionContext in api/dispatch.ts).
 export function toClaimedMessage(row: MessageRow, payload: PayloadRow): ClaimedMessage {
-  return { ...toPeekedMessage(row, payload), receiptToken: row.receipt_token ?? '' };
+  return Object.assign(toPeekedMessage(row, payload), { receiptToken: row.receipt_token ?? '' });
 }
 
 export interface MoveTaskRow {

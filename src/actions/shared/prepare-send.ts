@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ActionContext } from '../../core/context.js';
 import { SqsErrors } from '../../core/errors.js';
-import { newMessageId } from '../../core/ids.js';
+import { newMessageId, sequenceNumberOf } from '../../core/ids.js';
 import { DEDUPLICATION_WINDOW_MS } from '../../core/limits.js';
 import {
   md5Hex,
@@ -150,4 +150,19 @@ export async function storeMessages(ctx: ActionContext, queue: QueueRecord, mess
   if (results === 'queueGone') throw SqsErrors.queueDoesNotExist();
   if (!wakeEarly) ctx.waiters.notify(queue.id, results.filter((result) => result.outcome === 'sent').length);
   return results;
+}
+
+/**
+ * The answer for one stored message: the MD5s prepareSend computed, the stored id (a FIFO duplicate inside
+ * the deduplication window is answered with the original message's id) and a FIFO sequence number. Written
+ * field by field, not `{ ...prepared.reply, MessageId }` (why: actionContext in api/dispatch.ts).
+ */
+export function sentAnswer(prepared: PreparedSend, result: SendResult, fifo: boolean) {
+  return {
+    MessageId: result.messageId,
+    MD5OfMessageBody: prepared.reply.MD5OfMessageBody,
+    MD5OfMessageAttributes: prepared.reply.MD5OfMessageAttributes,
+    MD5OfMessageSystemAttributes: prepared.reply.MD5OfMessageSystemAttributes,
+    SequenceNumber: fifo ? sequenceNumberOf(result.seq) : undefined,
+  };
 }

@@ -68,7 +68,8 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
       groups.noteSent(queueId, group, seq, message.visibleAt, mode);
       counts.add(queueId, 1);
       if (dedupKey && deduplication) {
-        rememberDedup.run({ ...dedupKey, messageId: message.messageId, seq, expiresAt: deduplication.expiresAt });
+        const { scope, dedupId } = dedupKey;
+        rememberDedup.run({ queueId, scope, dedupId, messageId: message.messageId, seq, expiresAt: deduplication.expiresAt });
       }
       return { outcome: 'sent', seq, messageId: message.messageId };
     });
