@@ -55,7 +55,7 @@ export const groupsSql = {
   get: `SELECT head_seq, head_visible_at FROM message_groups WHERE queue_id = @queueId AND group_id = @groupId`,
   markFair: `UPDATE queues SET fair = 1 WHERE id = ? AND fifo = 0`,
   // Uses messages_visibility (queue_id prefix): a queue just turned fair, small enough to convert at once.
-  convertUngrouped: `UPDATE messages INDEXED BY messages_visibility SET group_id = ' '
+  convertUngrouped: `UPDATE messages INDEXED BY messages_visibility SET group_id = '${FAIR_UNGROUPED}'
     WHERE queue_id = ? AND group_id = '' AND dedup_id IS NULL`,
 } as const;
 

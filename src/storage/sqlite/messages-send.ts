@@ -65,13 +65,13 @@ export function prepareSend(db: Database.Database, deps: { reads: QueueReads; gr
       );
       const seq = Number(lastInsertRowid);
       insertPayload.run(seq, message.body, attributesJson(message.attributes), attributesJson(message.systemAttributes));
-      groups.noteSent(queueId, group, seq, message.visibleAt, mode);
+      groups.noteSent(queueId, group, seq, visibleAt, mode);
       counts.add(queueId, 1);
-      if (dedupKey && deduplication) {
-        const { scope, dedupId } = dedupKey;
-        rememberDedup.run({ queueId, scope, dedupId, messageId: message.messageId, seq, expiresAt: deduplication.expiresAt });
+      if (deduplication) {
+        const { scope, deduplicationId: dedupId, expiresAt } = deduplication;
+        rememberDedup.run({ queueId, scope, dedupId, messageId, seq, expiresAt });
       }
-      return { outcome: 'sent', seq, messageId: message.messageId };
+      return { outcome: 'sent', seq, messageId };
     });
   };
 }

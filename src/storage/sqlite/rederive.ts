@@ -35,7 +35,7 @@ export const rederiveSql = {
   delayInRange: `UPDATE messages SET visible_at = enqueued_at + @delayMs
     WHERE seq > @from AND seq <= @to AND queue_id = @id AND receive_count = 0 RETURNING group_id`,
   // The messages primary key, as above: a fair queue's ungrouped messages still under the plain key ''.
-  groupKeyInRange: `UPDATE messages SET group_id = ' '
+  groupKeyInRange: `UPDATE messages SET group_id = '${FAIR_UNGROUPED}'
     WHERE seq > @from AND seq <= @to AND queue_id = @id AND group_id = '' AND dedup_id IS NULL`,
   newestSeq: `SELECT coalesce(max(seq), 0) FROM messages`,
   // messages primary key: chunks skip the seqs no message holds any more (a long-lived store starts high).
